@@ -1,0 +1,40 @@
+import type { Redis } from 'ioredis';
+import { SITE_IN } from '../protocol/channels.js';
+import { CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
+import type { Logger } from '../src/log.js';
+import { createInbox } from './inbox.js';
+import type { Publisher } from './publish.js';
+
+/**
+ * Consumes `site-in`: every message validated once, numbered messages taken in order per relay,
+ * then handed to `handle`.
+ */
+export async function consumeSiteIn(o: {
+  subscriber: Redis;
+  publish: Publisher;
+  handle: (m: SocketEnvelope) => Promise<unknown>;
+  now: () => number;
+  log: Logger;
+}) {
+  const inbox = createInbox((relay, boot, from) => {
+    o.log.warn({ relay, from }, 'gap in site-in; asking the relay to resend');
+    void o.publish.resend(relay, boot, from).catch(() => undefined);
+  }, o.now);
+
+  o.subscriber.on('message', (channel: string, message: string) => {
+    if (channel !== SITE_IN) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      return o.log.warn({ message: message.slice(0, 200) }, 'site-in: not JSON');
+    }
+    const parsed = CoreIn.safeParse(json);
+    if (!parsed.success) return o.log.warn({ issue: parsed.error.issues[0]?.message }, 'site-in: refused message');
+    const m = parsed.data;
+    if (m.t === 'tick') return inbox.tick(m.relay, m.boot, m.d.last);
+    if (!inbox.accept(m.relay, m.boot, m.seq)) return;
+    o.handle(m).catch((err: Error) => o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'));
+  });
+  await o.subscriber.subscribe(SITE_IN);
+}

@@ -1,0 +1,99 @@
+import express, { type Express } from 'express';
+import { GameId } from '../../protocol/game.js';
+import { AccountCreate, ChallengeCreate, SessionCreate } from '../../protocol/http.js';
+import { randomId } from '../../src/ids.js';
+import type { Logger } from '../../src/log.js';
+import { signToken } from '../../src/token.js';
+import type { Accounts } from '../accounts.js';
+import type { Challenges } from '../challenges.js';
+import { toJson } from '../game/game.js';
+import type { Games } from '../game/games.js';
+import { toPgn } from '../game/pgn.js';
+import { requireSession } from './auth.js';
+import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
+
+export type HttpDeps = {
+  accounts: Accounts;
+  challenges: Challenges;
+  games: Games;
+  secret: string;
+  sessionTtlSeconds: number;
+  now: () => number;
+  health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
+  log: Logger;
+};
+
+export function createHttpApp(d: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '16kb', strict: false }));
+
+  const session = (user: { id: string; name: string }) => ({
+    token: signToken(d.secret, { userId: user.id, name: user.name, expiresAt: Math.floor(d.now() / 1000) + d.sessionTtlSeconds }),
+    user,
+  });
+
+  app.get('/health', async (_req, res) => {
+    const { ok, body } = await d.health();
+    res.status(ok ? 200 : 503).json(body);
+  });
+
+  app.post('/api/account', async (req, res) => {
+    const { name, password } = parseBody(AccountCreate, req.body);
+    const user = await d.accounts.create(name, password);
+    if (!user) throw new HttpError(409, 'name_taken', `the name ${name} is taken`);
+    res.status(201).json({ user });
+  });
+
+  app.post('/api/session', async (req, res) => {
+    const body = parseBody(SessionCreate, req.body);
+    if (!('name' in body)) return void res.status(201).json(session({ id: `anon-${randomId(10)}`, name: 'Anonymous' }));
+    const user = await d.accounts.authenticate(body.name, body.password);
+    if (!user) throw new HttpError(401, 'bad_credentials', 'wrong name or password');
+    res.status(201).json(session(user));
+  });
+
+  app.post('/api/challenge/:userId', async (req, res) => {
+    const me = requireSession(d.secret, req);
+    const { clock, color } = parseBody(ChallengeCreate, req.body);
+    const dest = await d.accounts.find(String(req.params.userId));
+    if (!dest) throw new HttpError(404, 'not_found', 'no such user');
+    const created = await d.challenges.create({ id: me.userId, name: me.name }, dest, clock, color);
+    if (!created.ok) throw new HttpError(created.error.status, created.error.code, created.error.message);
+    res.status(201).json({ challenge: created.value });
+  });
+
+  app.post('/api/challenge/:id/accept', async (req, res) => {
+    const me = requireSession(d.secret, req);
+    const accepted = await d.challenges.accept(String(req.params.id), me.userId);
+    if (!accepted.ok) throw new HttpError(accepted.error.status, accepted.error.code, accepted.error.message);
+    res.status(201).json({ game: toJson(accepted.value, d.now()) });
+  });
+
+  for (const how of ['decline', 'cancel'] as const)
+    app.post(`/api/challenge/:id/${how}`, async (req, res) => {
+      const me = requireSession(d.secret, req);
+      const closed = await d.challenges.close(String(req.params.id), me.userId, how);
+      if (!closed.ok) throw new HttpError(closed.error.status, closed.error.code, closed.error.message);
+      res.json({ challenge: closed.value });
+    });
+
+  const gameOr404 = async (id: string) => {
+    const game = GameId.safeParse(id).success ? await d.games.read(id, (g) => g) : undefined;
+    if (!game) throw new HttpError(404, 'not_found', 'no such game');
+    return game;
+  };
+
+  app.get('/api/game/:id', async (req, res) => {
+    res.json(toJson(await gameOr404(String(req.params.id)), d.now()));
+  });
+
+  app.get('/api/game/:id/pgn', async (req, res) => {
+    const site = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    res.type('application/x-chess-pgn').send(toPgn(await gameOr404(String(req.params.id)), site));
+  });
+
+  app.use(notFound);
+  app.use(errorHandler(d.log));
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+import { relayChannel, type RoomName } from '../protocol/channels.js';
+import type { ClientOut } from '../protocol/client-out.js';
+import { encodeCoreOut } from '../protocol/wire.js';
+
+/** Everything lila-core says to relays. Each frame is serialized once, whatever the audience. */
+export function createPublisher(redis: Redis) {
+  return {
+    /** To every socket in `room`, on every relay. */
+    room(room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
+      const v = 'v' in frame ? frame.v : undefined;
+      return redis.publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
+    },
+    /** To one socket. */
+    socket(relay: string, sid: string, frame: string): Promise<unknown> {
+      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'sid', sid }, frame));
+    },
+    join(relay: string, sid: string, status: 200 | 403 | 404, frame = ''): Promise<unknown> {
+      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status }, frame));
+    },
+    resend(relay: string, boot: string, from: number): Promise<unknown> {
+      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));
+    },
+  };
+}
+export type Publisher = ReturnType<typeof createPublisher>;

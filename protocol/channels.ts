@@ -1,0 +1,25 @@
+/** Redis channels. A room's channel name is also its uWS topic on every relay. */
+
+/** Every client action, from every relay, to lila-core. */
+export const SITE_IN = 'site-in';
+
+/** Answers for single sockets of one relay (first state, errors, join replies). */
+export const relayChannel = (relayId: string): string => `relay:${relayId}`;
+
+export const Room = {
+  game: (id: string) => `game:${id}` as const,
+  user: (id: string) => `user:${id}` as const,
+  tournament: (id: string) => `tournament:${id}` as const,
+  study: (id: string) => `study:${id}` as const,
+  lobby: 'lobby',
+  site: 'site',
+} as const;
+
+export type RoomName =
+  | ReturnType<(typeof Room)['game' | 'user' | 'tournament' | 'study']>
+  | typeof Room.lobby
+  | typeof Room.site;
+
+const roomPattern = /^(?:(?:game|user|tournament|study):[A-Za-z0-9_-]{1,32}|lobby|site)$/;
+
+export const isRoomName = (s: string): s is RoomName => roomPattern.test(s);

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { Move, Resign } from './client-in.js';
+import { isRoomName } from './channels.js';
+
+/**
+ * CoreIn: what relays publish on `site-in`, one JSON envelope per message.
+ *
+ * Each relay numbers its messages (`seq`, from 1 per `boot`), so lila-core can see a gap
+ * when Redis drops its subscriber, and ask for a resend (see CoreOut `resend`).
+ */
+
+const fromRelay = {
+  relay: z.string().min(1),
+  /** Random per relay process: a restarted relay numbers from 1 again. */
+  boot: z.string().min(1),
+};
+
+const fromSocket = {
+  ...fromRelay,
+  seq: z.number().int().positive(),
+  /** Socket id, unique within its relay. */
+  sid: z.string().min(1),
+  /** From the verified token, never from the payload. `null` for a socket without a token. */
+  user: z.string().nullable(),
+  room: z.string().refine(isRoomName, 'a room name'),
+};
+
+/** A socket asks to join a game room; lila-core answers `join` on the relay channel. */
+export const Join = z.object({ t: z.literal('join'), d: z.object({ role: z.enum(['play', 'watch']) }) });
+
+/** Sent every second: lets lila-core notice trailing losses and silent relays. */
+export const Tick = z.object({ ...fromRelay, t: z.literal('tick'), d: z.object({ last: z.number().int().nonnegative() }) });
+
+export const CoreIn = z.discriminatedUnion('t', [
+  Move.extend(fromSocket),
+  Resign.extend(fromSocket),
+  Join.extend(fromSocket),
+  Tick,
+]);
+export type CoreIn = z.infer<typeof CoreIn>;
+export type SocketEnvelope = Exclude<CoreIn, { t: 'tick' }>;

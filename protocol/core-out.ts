@@ -1,0 +1,26 @@
+import { z } from 'zod';
+
+/**
+ * CoreOut: what lila-core publishes for relays. Each Redis message is one header line of JSON,
+ * a newline, then the frame exactly as sockets receive it. A relay parses only the header and
+ * passes the frame bytes on untouched, to one socket or to a whole room through a uWS topic.
+ */
+
+/** On a room channel (`game:<id>`, `user:<id>`, `lobby`, `site`, ...): the frame goes to the room. */
+export const RoomEvent = z.object({ t: z.literal('room'), v: z.number().int().nonnegative().optional() });
+
+/** On `relay:<id>`: the frame goes to one socket. */
+export const TellSocket = z.object({ t: z.literal('sid'), sid: z.string() });
+
+/** On `relay:<id>`: the answer to a `join`; with 200 the frame is the first `state`. */
+export const JoinReply = z.object({
+  t: z.literal('join'),
+  sid: z.string(),
+  status: z.union([z.literal(200), z.literal(403), z.literal(404)]),
+});
+
+/** On `relay:<id>`: lila-core missed messages; publish again those numbered `from` onwards. */
+export const Resend = z.object({ t: z.literal('resend'), boot: z.string(), from: z.number().int().positive() });
+
+export const CoreOut = z.discriminatedUnion('t', [RoomEvent, TellSocket, JoinReply, Resend]);
+export type CoreOut = z.infer<typeof CoreOut>;

@@ -1,0 +1,42 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { commonEnv, loadConfig, port } from '../src/config.js';
+import { createLogger } from '../src/log.js';
+import { sessionSecret } from '../src/secret.js';
+import { startRelay } from './relay.js';
+
+const env = loadConfig({
+  ...commonEnv,
+  PORT: port(9664),
+  RELAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'up to 64 characters among A-Z, a-z, 0-9, _ . : -')
+    .optional(),
+  JOIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+});
+const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
+const log = createLogger('relay', env.LOG_LEVEL, { relay: relayId });
+
+startRelay(
+  {
+    port: env.PORT,
+    relayId,
+    redisUrl: env.REDIS_URL,
+    secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
+    joinTimeoutMs: env.JOIN_TIMEOUT_MS,
+  },
+  log,
+).then(
+  (relay) => {
+    const stop = (signal: string) => {
+      log.info({ signal }, 'relay stopping');
+      void relay.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  },
+  (err: Error) => {
+    log.fatal({ err: err.message }, 'relay failed to start');
+    process.exit(1);
+  },
+);

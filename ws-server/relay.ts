@@ -1,0 +1,200 @@
+import { randomBytes } from 'node:crypto';
+import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
+import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
+import { CloseCode, MAX_FRAME_BYTES } from '../protocol/client-in.js';
+import { errorFrame } from '../protocol/client-out.js';
+import { decodeCoreOut } from '../protocol/wire.js';
+import type { Logger } from '../src/log.js';
+import { connectRedis, redisState } from '../src/redis.js';
+import { verifyToken } from '../src/token.js';
+import { createCoreLink } from './core-link.js';
+import { readFrame } from './frames.js';
+import { createRooms } from './rooms.js';
+import { route, tokenFrom, type Route } from './routes.js';
+import { loadNativeUws } from './uws.js';
+
+export type RelayConfig = { port: number; relayId: string; redisUrl: string; secret: string; joinTimeoutMs: number };
+
+type SocketData = {
+  sid: string;
+  user: string | null;
+  route: Route;
+  rooms: RoomName[];
+  /** The `state` frame that opens /play and /watch. */
+  first?: Buffer;
+  closed: boolean;
+};
+
+const PONG = '0';
+
+export async function startRelay(config: RelayConfig, log: Logger) {
+  const uws = loadNativeUws();
+  const boot = randomBytes(6).toString('base64url');
+  const publisher = connectRedis(config.redisUrl, 'relay-pub', log);
+  const subscriber = connectRedis(config.redisUrl, 'relay-sub', log);
+  const rooms = createRooms(subscriber);
+  const core = createCoreLink({ relayId: config.relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs });
+  const sockets = new Map<string, WebSocket<SocketData>>();
+  const startedAt = Date.now();
+  const ownChannel = relayChannel(config.relayId);
+  const app: TemplatedApp = uws.App();
+
+  // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
+  void subscriber.subscribe(ownChannel);
+  void rooms.enter(Room.site);
+
+  subscriber.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
+    const channel = channelBuf.toString();
+    const decoded = decodeCoreOut(message);
+    if (!decoded.ok) return log.warn({ channel, error: decoded.error }, 'unreadable message from redis');
+    const { header, frame } = decoded;
+    switch (header.t) {
+      case 'room':
+        // One parse, one publish: uWS copies the same bytes to every socket of the room.
+        return void app.publish(channel, frame, false);
+      case 'sid': {
+        const ws = sockets.get(header.sid);
+        return void (ws && !ws.getUserData().closed && ws.send(frame, false));
+      }
+      case 'join':
+        return core.answerJoin(header.sid, { status: header.status, frame: Buffer.from(frame) });
+      case 'resend':
+        return core.resend(header.boot, header.from);
+    }
+  });
+
+  const ready = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
+
+  app.get('/health', (res) => {
+    const body = JSON.stringify({
+      redis: ready() ? 'connected' : 'disconnected',
+      uptime: Math.round((Date.now() - startedAt) / 1000),
+      connections: sockets.size,
+    });
+    res.cork(() => {
+      res.writeStatus(ready() ? '200 OK' : '503 Service Unavailable').writeHeader('content-type', 'application/json');
+      res.end(body);
+    });
+  });
+
+  app.ws<SocketData>('/*', {
+    maxPayloadLength: MAX_FRAME_BYTES,
+    maxBackpressure: 1024 * 1024,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: 60,
+    sendPingsAutomatically: true,
+
+    upgrade: (res, req, context) => {
+      const path = req.getUrl();
+      const query = req.getQuery() ?? '';
+      const cookie = req.getHeader('cookie');
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      let aborted = false;
+      res.onAborted(() => (aborted = true));
+
+      const refuse = (status: string, code: string, message: string): void => {
+        if (aborted) return;
+        res.cork(() => {
+          res.writeStatus(status).writeHeader('content-type', 'application/json');
+          res.end(JSON.stringify({ error: { code, message } }));
+        });
+      };
+
+      const target = route(path);
+      if (!target) return refuse('404 Not Found', 'not_found', `no socket endpoint at ${path}`);
+      const token = tokenFrom(query, cookie);
+      let user: string | null = null;
+      if (token) {
+        const verified = verifyToken(config.secret, token);
+        if (!verified.ok) return refuse('401 Unauthorized', 'bad_token', `the token is ${verified.reason}`);
+        user = verified.session.userId;
+      } else if (target.tokenRequired) {
+        return refuse('401 Unauthorized', 'no_token', `/${target.endpoint} needs a token`);
+      }
+      if (target.endpoint === 'user' && target.id !== user)
+        return refuse('403 Forbidden', 'forbidden', 'this is not your user channel');
+
+      const sid = randomBytes(9).toString('base64url');
+      const joined: RoomName[] = [target.room];
+      if (user && target.room !== Room.user(user)) joined.push(Room.user(user));
+      const leaveAll = () => joined.forEach((room) => rooms.leave(room));
+
+      void (async () => {
+        await Promise.all(joined.map((room) => rooms.enter(room)));
+        let first: Buffer | undefined;
+        if (target.endpoint === 'play' || target.endpoint === 'watch') {
+          const answer = await core.join(sid, user, target.room, target.endpoint);
+          if (answer.status !== 200) {
+            leaveAll();
+            if (answer.status === 404) return refuse('404 Not Found', 'not_found', 'no such game');
+            if (answer.status === 403) return refuse('403 Forbidden', 'forbidden', 'you do not play this game');
+            return refuse('503 Service Unavailable', 'unavailable', 'the game server did not answer');
+          }
+          first = answer.frame;
+        }
+        if (aborted) return leaveAll();
+        res.cork(() =>
+          res.upgrade<SocketData>(
+            { sid, user, route: target, rooms: [...joined, Room.site], first, closed: false },
+            key,
+            protocol,
+            extensions,
+            context,
+          ),
+        );
+      })().catch((err: Error) => {
+        log.error({ err: err.message, sid }, 'upgrade failed');
+        leaveAll();
+        refuse('503 Service Unavailable', 'unavailable', 'the relay could not open this socket');
+      });
+    },
+
+    open: (ws) => {
+      const data = ws.getUserData();
+      sockets.set(data.sid, ws);
+      for (const room of data.rooms) ws.subscribe(room);
+      if (data.first) ws.send(data.first, false);
+      data.first = undefined;
+    },
+
+    message: (ws, message, isBinary) => {
+      if (isBinary) return ws.end(CloseCode.binary, 'binary frames are not accepted');
+      const data = ws.getUserData();
+      const frame = readFrame(Buffer.from(message).toString('utf8'), data.route.endpoint);
+      if (frame.kind === 'ping') return void ws.send(PONG, false);
+      if (frame.kind === 'refused') return void ws.send(errorFrame(frame.code, frame.message), false);
+      const { action } = frame;
+      core.action(data.sid, data.user, data.route.room, action).then(
+        () => {
+          if (action.t === 'move' && action.d.a !== undefined && !data.closed)
+            ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
+        },
+        () => !data.closed && ws.send(errorFrame('unavailable', 'the server could not take this action'), false),
+      );
+    },
+
+    close: (ws) => {
+      const data = ws.getUserData();
+      data.closed = true;
+      sockets.delete(data.sid);
+      for (const room of data.rooms) if (room !== Room.site) rooms.leave(room);
+    },
+  });
+
+  const listenSocket = await new Promise<unknown>((resolve, reject) =>
+    app.listen('127.0.0.1', config.port, (s) => (s ? resolve(s) : reject(new Error(`cannot listen on port ${config.port}`)))),
+  );
+  const ticker = setInterval(() => core.tick(), 1000);
+  log.info({ port: config.port }, 'relay listening');
+
+  return {
+    async close(): Promise<void> {
+      clearInterval(ticker);
+      uws.us_listen_socket_close(listenSocket as never);
+      for (const ws of sockets.values()) ws.end(CloseCode.restart, 'relay restarting');
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}

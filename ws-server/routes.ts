@@ -1,0 +1,41 @@
+import { Room, type RoomName } from '../protocol/channels.js';
+import type { Endpoint } from '../protocol/client-in.js';
+
+/** What a WebSocket URL path asks for. */
+export type Route = {
+  endpoint: Endpoint;
+  /** The room the socket joins; authenticated sockets also join `user:<id>`, every socket `site`. */
+  room: RoomName;
+  /** Only for /play and /user. */
+  tokenRequired: boolean;
+  /** For /play and /watch, the game id; for /user, the user id. */
+  id?: string;
+};
+
+const id = '([A-Za-z0-9_-]{1,32})';
+const patterns: [RegExp, (m: string) => Route][] = [
+  [new RegExp(`^/play/${id}$`), (g) => ({ endpoint: 'play', room: Room.game(g), tokenRequired: true, id: g })],
+  [new RegExp(`^/watch/${id}$`), (g) => ({ endpoint: 'watch', room: Room.game(g), tokenRequired: false, id: g })],
+  [new RegExp(`^/user/${id}$`), (u) => ({ endpoint: 'user', room: Room.user(u), tokenRequired: true, id: u })],
+  [/^\/lobby$/, () => ({ endpoint: 'lobby', room: Room.lobby, tokenRequired: false })],
+  [/^\/site$/, () => ({ endpoint: 'site', room: Room.site, tokenRequired: false })],
+];
+
+export function route(path: string): Route | undefined {
+  for (const [pattern, make] of patterns) {
+    const m = pattern.exec(path);
+    if (m) return make(m[1] ?? '');
+  }
+  return undefined;
+}
+
+/** A `?token=` query parameter, else a `session` cookie. */
+export function tokenFrom(query: string, cookie: string): string | undefined {
+  const fromQuery = new URLSearchParams(query).get('token');
+  if (fromQuery) return fromQuery;
+  for (const part of cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === 'session' && v.length) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
