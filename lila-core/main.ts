@@ -29,6 +29,8 @@ startCore(
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Tells a supervising process (the local stack, the tests) that we are ready.
+    process.send?.({ ready: true });
   },
   (err: Error) => {
     log.fatal({ err: err.message }, 'lila-core failed to start');

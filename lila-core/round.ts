@@ -37,7 +37,7 @@ export function createRound(games: Games, publish: Publisher, now: () => number,
       case 'move':
         return act(m, gameId, (game, at) => move(game, m.user, m.d.u, at));
       case 'resign':
-        return act(m, gameId, (game) => resign(game, m.user));
+        return act(m, gameId, (game, at) => resign(game, m.user, at));
     }
   };
 }

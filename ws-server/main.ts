@@ -34,6 +34,8 @@ startRelay(
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // Tells a supervising process (the local stack, the tests) that we are ready.
+    process.send?.({ ready: true });
   },
   (err: Error) => {
     log.fatal({ err: err.message }, 'relay failed to start');

@@ -35,7 +35,16 @@ export function tokenFrom(query: string, cookie: string): string | undefined {
   if (fromQuery) return fromQuery;
   for (const part of cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === 'session' && v.length) return decodeURIComponent(v.join('='));
+    if (k === 'session' && v.length) return decodeCookie(v.join('='));
   }
   return undefined;
+}
+
+/** A cookie value, percent-decoded when it can be; a malformed escape is kept as sent. */
+function decodeCookie(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
 }

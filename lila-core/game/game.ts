@@ -2,7 +2,7 @@ import type { Chess } from 'chessops/chess';
 import type { ClientOutOf, ErrorCode } from '../../protocol/client-out.js';
 import type { ClockConfig, Color, GameJson, Player, Status } from '../../protocol/game.js';
 import { playUci, type Outcome } from './chess.js';
-import { clocksInSeconds, punch, type ClockState } from './clock.js';
+import { clocksInSeconds, punch, timeLeft, type ClockState } from './clock.js';
 
 /** A game as lila-core holds it in memory. Transitions are pure: they return a new Game. */
 export type Game = {
@@ -39,9 +39,12 @@ export function colorOf(game: Game, userId: string | null): Color | undefined {
   return undefined;
 }
 
-function end(game: Game, outcome: Outcome, events: GameEvent[]): Transition {
+/** Ends the game at `now`: the side to move is charged for its turn so far, then the clock stops. */
+function end(game: Game, outcome: Outcome, events: GameEvent[], now: number): Transition {
   const v = game.v + 1;
-  const ended: Game = { ...game, status: outcome.status, winner: outcome.winner, v, clock: { ...game.clock, runningSince: null } };
+  const turn = turnOf(game);
+  const remaining = { ...game.clock.remaining, [turn]: Math.max(0, timeLeft(game.clock, turn, turn, now)) };
+  const ended: Game = { ...game, status: outcome.status, winner: outcome.winner, v, clock: { remaining, runningSince: null } };
   return { ok: true, game: ended, events: [...events, { t: 'end', v, d: { winner: outcome.winner, status: outcome.status } }] };
 }
 
@@ -62,7 +65,7 @@ export function move(game: Game, userId: string | null, uci: string, now: number
     const opponent = color === 'white' ? 'black' : 'white';
     // Flagged against a lone king (or too little to mate): a draw, as the rules say.
     const winner = hasMatingMaterial(game, opponent) ? opponent : null;
-    return end(game, { status: 'outoftime', winner }, []);
+    return end(game, { status: 'outoftime', winner }, [], now);
   }
   const played = playUci(game.position, uci);
   if (!played.ok) return refuse('illegal_move', played.message);
@@ -79,13 +82,13 @@ export function move(game: Game, userId: string | null, uci: string, now: number
   };
   const clock = clocksInSeconds(next.clock, turnOf(next), now);
   const moved: GameEvent = { t: 'move', v, d: { ply: next.moves.length, uci, san: played.san, fen: played.fen, clock } };
-  return played.outcome ? end(next, played.outcome, [moved]) : { ok: true, game: next, events: [moved] };
+  return played.outcome ? end(next, played.outcome, [moved], now) : { ok: true, game: next, events: [moved] };
 }
 
-export function resign(game: Game, userId: string | null): Transition {
+export function resign(game: Game, userId: string | null, now: number): Transition {
   const color = playable(game, userId);
   if (typeof color !== 'string') return { ok: false, refusal: color };
-  return end(game, { status: 'resign', winner: color === 'white' ? 'black' : 'white' }, []);
+  return end(game, { status: 'resign', winner: color === 'white' ? 'black' : 'white' }, [], now);
 }
 
 const hasMatingMaterial = (game: Game, color: Color): boolean => !game.position.hasInsufficientMaterial(color);

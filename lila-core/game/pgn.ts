@@ -1,7 +1,7 @@
 import type { Game } from './game.js';
 
 const resultOf = (game: Game): string => {
-  if (game.status === 'started') return '*';
+  if (game.status === 'started' || game.status === 'aborted') return '*';
   if (game.winner === 'white') return '1-0';
   if (game.winner === 'black') return '0-1';
   return '1/2-1/2';

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the local stack and the tests need, when it is missing, then compiles.
+# Safe to run again: each step checks first. Used by `npm start` and `npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Node packages, when absent or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing node packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Debian packages: redis-server (the bus).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  say "installing ${missing[*]} with apt-get"
+  sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
+  $sudo_ apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# FerretDB 1.24 (SQLite), the local MongoDB wire-protocol server, built once and cached.
+# Skipped when MONGO_URL names a server of your own.
+cache="${LILA_CACHE:-$HOME/.cache/lila-ts}"
+ferretdb="${FERRETDB_BIN:-$cache/bin/ferretdb-1.24.2}"
+if [ -z "${MONGO_URL:-}" ] && [ ! -x "$ferretdb" ]; then
+  command -v go >/dev/null 2>&1 || { echo "FerretDB must be built with Go, which is missing; install Go or set MONGO_URL" >&2; exit 1; }
+  say "building FerretDB 1.24.2 with Go (once; about two minutes)"
+  mkdir -p "$(dirname "$ferretdb")"
+  (cd scripts/ferretdb && go build -o "$ferretdb.partial" . && mv "$ferretdb.partial" "$ferretdb")
+fi
+
+# TypeScript to dist/.
+npx tsc -p .

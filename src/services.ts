@@ -1,0 +1,143 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Child processes of the local stack and of the tests: redis-server, FerretDB, lila-core and
+ * relays. Each is ready when it prints its ready line, never after a guessed delay.
+ */
+export type Service = {
+  name: string;
+  process: ChildProcess;
+  /** Lines it printed, for a test or an operator to read after the fact. */
+  output: string[];
+  /** Resolves once the process has exited. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+};
+
+/** The folder holding package.json, whether this runs from dist/ or from source under jest. */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+})();
+
+export const ferretdbBin = (): string =>
+  process.env.FERRETDB_BIN ?? join(process.env.LILA_CACHE ?? join(homedir(), '.cache', 'lila-ts'), 'bin', 'ferretdb-1.24.2');
+
+export function spawnService(o: {
+  name: string;
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+  /** A line that says it is ready, or 'ipc' for our own processes, which send {ready:true}. */
+  ready: RegExp | 'ipc';
+  timeoutMs?: number;
+  echo?: (line: string) => void;
+}): Promise<Service> {
+  const child = spawn(o.command, o.args, {
+    env: { ...process.env, ...o.env },
+    stdio: o.ready === 'ipc' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const service: Service = {
+    name: o.name,
+    process: child,
+    output,
+    exited,
+    stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${o.name} did not get ready in ${o.timeoutMs ?? 20000} ms:\n${output.slice(-20).join('\n')}`));
+    }, o.timeoutMs ?? 20000);
+    const ready = () => {
+      clearTimeout(timer);
+      resolveReady(service);
+    };
+    if (o.ready === 'ipc') child.on('message', (m: { ready?: boolean }) => m.ready && ready());
+    let pending = '';
+    const onData = (chunk: Buffer) => {
+      pending += chunk.toString();
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        output.push(line);
+        if (output.length > 2000) output.shift();
+        o.echo?.(line);
+        if (o.ready !== 'ipc' && o.ready.test(line)) ready();
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(new Error(`${o.name} could not start: ${err.message}`));
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${o.name} exited with ${code} before it was ready:\n${output.slice(-20).join('\n')}`));
+    });
+  });
+}
+
+export function startRedis(port: number, dir: string, echo?: (line: string) => void): Promise<Service> {
+  mkdirSync(dir, { recursive: true });
+  return spawnService({
+    name: 'redis',
+    command: 'redis-server',
+    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ready: /Ready to accept connections/,
+    echo,
+  });
+}
+
+export function startFerretdb(port: number, dir: string, echo?: (line: string) => void): Promise<Service> {
+  return spawnService({
+    name: 'ferretdb',
+    command: ferretdbBin(),
+    args: ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dir],
+    ready: /ferretdb listening/,
+    echo,
+  });
+}
+
+const nodeEntry = { core: 'dist/lila-core/main.js', relay: 'dist/ws-server/main.js' } as const;
+
+/** lila-core or a relay, from the compiled output, configured only by environment. */
+export function startNode(
+  kind: 'core' | 'relay',
+  env: NodeJS.ProcessEnv,
+  echo?: (line: string) => void,
+  name: string = kind,
+): Promise<Service> {
+  return spawnService({
+    name,
+    command: process.execPath,
+    args: [join(projectRoot, nodeEntry[kind])],
+    env,
+    ready: 'ipc',
+    echo,
+  });
+}
+
+/** A TCP port free on loopback right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

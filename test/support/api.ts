@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import type { GameJson } from '../../protocol/game.js';
+import type { Stack } from './stack.js';
+
+/** The HTTP API, as a browser would use it. */
+export type User = { id: string; name: string; token: string };
+
+export async function call(stack: Stack, method: string, path: string, body?: unknown, token?: string) {
+  const res = await fetch(stack.httpUrl + path, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json: json as Record<string, any>, text };
+}
+
+export const uniqueName = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`.slice(0, 20);
+
+export async function newUser(stack: Stack, prefix = 'u'): Promise<User> {
+  const name = uniqueName(prefix);
+  const created = await call(stack, 'POST', '/api/account', { name, password: 'hunter22' });
+  if (created.status !== 201) throw new Error(`account: ${created.text}`);
+  const session = await call(stack, 'POST', '/api/session', { name, password: 'hunter22' });
+  return { ...session.json.user, token: session.json.token };
+}
+
+/** `white` challenges `black` (as white) and `black` accepts: the new game's id. */
+export async function newGame(stack: Stack, white: User, black: User, clock = { limit: 300, increment: 3 }): Promise<string> {
+  const challenge = await call(stack, 'POST', `/api/challenge/${black.id}`, { clock, color: 'white' }, white.token);
+  if (challenge.status !== 201) throw new Error(`challenge: ${challenge.text}`);
+  const accepted = await call(stack, 'POST', `/api/challenge/${challenge.json.challenge.id}/accept`, {}, black.token);
+  if (accepted.status !== 201) throw new Error(`accept: ${accepted.text}`);
+  return accepted.json.game.id as string;
+}
+
+export async function getGame(stack: Stack, id: string): Promise<GameJson> {
+  const res = await call(stack, 'GET', `/api/game/${id}`);
+  if (res.status !== 200) throw new Error(`game: ${res.text}`);
+  return res.json as GameJson;
+}

@@ -1,0 +1,118 @@
+import { clocksInSeconds, initialClock, punch, timeLeft, type ClockState } from '../../lila-core/game/clock.js';
+import type { ClockConfig } from '../../protocol/game.js';
+
+const config: ClockConfig = { limit: 180, increment: 2 }; // 3+2
+const T0 = 1_700_000_000_000;
+
+/** Punches that must succeed. */
+function punchOk(clock: ClockState, mover: 'white' | 'black', ply: number, now: number): ClockState {
+  const p = punch(clock, config, mover, ply, now);
+  if (!p.ok) throw new Error(`unexpected flag of ${mover} at ply ${ply}`);
+  return p.clock;
+}
+
+describe('initialClock', () => {
+  test('both sides get the limit in ms; the clock does not run', () => {
+    expect(initialClock(config)).toEqual({ remaining: { white: 180_000, black: 180_000 }, runningSince: null });
+    expect(initialClock({ limit: 0, increment: 3 })).toEqual({ remaining: { white: 0, black: 0 }, runningSince: null });
+  });
+});
+
+describe('timeLeft', () => {
+  const running: ClockState = { remaining: { white: 10_000, black: 20_000 }, runningSince: T0 };
+
+  test('the side to move loses the time elapsed since the clock started', () => {
+    expect(timeLeft(running, 'white', 'white', T0 + 2_500)).toBe(7_500);
+  });
+
+  test('the side not to move keeps its time', () => {
+    expect(timeLeft(running, 'black', 'white', T0 + 2_500)).toBe(20_000);
+  });
+
+  test('may go negative (flag detection relies on it)', () => {
+    expect(timeLeft(running, 'white', 'white', T0 + 12_000)).toBe(-2_000);
+  });
+
+  test('nothing runs while runningSince is null', () => {
+    const stopped: ClockState = { ...running, runningSince: null };
+    expect(timeLeft(stopped, 'white', 'white', T0 + 99_000)).toBe(10_000);
+  });
+});
+
+describe('punch', () => {
+  test('white’s first move: no time spent, still not running, no increment', () => {
+    const clock = punchOk(initialClock(config), 'white', 0, T0 + 30_000);
+    expect(clock).toEqual({ remaining: { white: 180_000, black: 180_000 }, runningSince: null });
+  });
+
+  test('black’s first move: no time spent, no increment, and white’s clock starts now', () => {
+    const afterWhite = punchOk(initialClock(config), 'white', 0, T0);
+    const clock = punchOk(afterWhite, 'black', 1, T0 + 45_000);
+    expect(clock).toEqual({ remaining: { white: 180_000, black: 180_000 }, runningSince: T0 + 45_000 });
+  });
+
+  test('from the second move on: elapsed time is taken, the increment added, the opponent’s clock starts', () => {
+    let clock = punchOk(initialClock(config), 'white', 0, T0);
+    clock = punchOk(clock, 'black', 1, T0 + 1_000);
+    clock = punchOk(clock, 'white', 2, T0 + 6_000); // white thought 5 s
+    expect(clock).toEqual({ remaining: { white: 177_000, black: 180_000 }, runningSince: T0 + 6_000 });
+    clock = punchOk(clock, 'black', 3, T0 + 16_000); // black thought 10 s
+    expect(clock).toEqual({ remaining: { white: 177_000, black: 172_000 }, runningSince: T0 + 16_000 });
+  });
+
+  test('a fast mover gains time from the increment', () => {
+    const clock: ClockState = { remaining: { white: 5_000, black: 5_000 }, runningSince: T0 };
+    expect(punchOk(clock, 'white', 10, T0 + 500).remaining.white).toBe(6_500);
+  });
+
+  test('a move after the time ran out flags, even by 1 ms', () => {
+    const clock: ClockState = { remaining: { white: 3_000, black: 9_000 }, runningSince: T0 };
+    expect(punch(clock, config, 'white', 10, T0 + 3_001)).toEqual({ ok: false, flagged: true });
+  });
+
+  test('a move exactly when the time reaches zero flags', () => {
+    const clock: ClockState = { remaining: { white: 3_000, black: 9_000 }, runningSince: T0 };
+    expect(punch(clock, config, 'white', 10, T0 + 3_000)).toEqual({ ok: false, flagged: true });
+  });
+
+  test('a move 1 ms before zero is in time, and gets its increment', () => {
+    const clock: ClockState = { remaining: { white: 3_000, black: 9_000 }, runningSince: T0 };
+    expect(punch(clock, config, 'white', 10, T0 + 2_999)).toEqual({
+      ok: true,
+      clock: { remaining: { white: 2_001, black: 9_000 }, runningSince: T0 + 2_999 },
+    });
+  });
+
+  test('the first two moves never flag, however late', () => {
+    const zero: ClockState = initialClock({ limit: 0, increment: 1 });
+    const afterWhite = punch(zero, { limit: 0, increment: 1 }, 'white', 0, T0 + 3_600_000);
+    expect(afterWhite.ok).toBe(true);
+    if (!afterWhite.ok) return;
+    expect(punch(afterWhite.clock, { limit: 0, increment: 1 }, 'black', 1, T0 + 7_200_000).ok).toBe(true);
+  });
+
+  test('does not modify the clock it is given', () => {
+    const clock: ClockState = { remaining: { white: 3_000, black: 9_000 }, runningSince: T0 };
+    punch(clock, config, 'white', 10, T0 + 1_000);
+    expect(clock).toEqual({ remaining: { white: 3_000, black: 9_000 }, runningSince: T0 });
+  });
+});
+
+describe('clocksInSeconds', () => {
+  const clock: ClockState = { remaining: { white: 61_234, black: 59_996 }, runningSince: T0 };
+
+  test('seconds with centisecond precision; the side to move runs', () => {
+    expect(clocksInSeconds(clock, 'black', T0)).toEqual({ white: 61.23, black: 60 });
+    expect(clocksInSeconds(clock, 'white', T0 + 1_000)).toEqual({ white: 60.23, black: 60 });
+    expect(clocksInSeconds(clock, 'black', T0 + 10_005)).toEqual({ white: 61.23, black: 49.99 });
+  });
+
+  test('never negative', () => {
+    expect(clocksInSeconds(clock, 'white', T0 + 100_000)).toEqual({ white: 0, black: 60 });
+  });
+
+  test('a stopped clock reads the same at any time', () => {
+    const stopped = { ...clock, runningSince: null };
+    expect(clocksInSeconds(stopped, 'white', T0 + 100_000)).toEqual({ white: 61.23, black: 60 });
+  });
+});

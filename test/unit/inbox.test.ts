@@ -1,0 +1,180 @@
+import { createInbox } from '../../lila-core/inbox.js';
+
+/** An inbox with a settable clock, recording every resend request. */
+function setup(start = 1_000_000) {
+  let now = start;
+  const asked: [relay: string, boot: string, from: number][] = [];
+  const inbox = createInbox(
+    (relay, boot, from) => asked.push([relay, boot, from]),
+    () => now,
+  );
+  return {
+    inbox,
+    asked,
+    at: (t: number) => {
+      now = t;
+    },
+    accepted: (relay: string, boot: string, seqs: number[]) => seqs.map((s) => inbox.accept(relay, boot, s)),
+  };
+}
+
+describe('inbox', () => {
+  test('messages in order are all accepted, and no resend is asked', () => {
+    const { asked, accepted } = setup();
+    expect(accepted('r1', 'b1', [1, 2, 3, 4, 5])).toEqual([true, true, true, true, true]);
+    expect(asked).toEqual([]);
+  });
+
+  test('a relay first seen mid-stream is taken from where it is', () => {
+    const { asked, accepted } = setup();
+    expect(accepted('r1', 'b1', [41, 42, 43])).toEqual([true, true, true]);
+    expect(asked).toEqual([]);
+  });
+
+  test('duplicates are dropped', () => {
+    const { asked, accepted } = setup();
+    expect(accepted('r1', 'b1', [1, 2, 2, 1, 3, 3])).toEqual([true, true, false, false, true, false]);
+    expect(asked).toEqual([]);
+  });
+
+  test('a gap: the message past it is refused and a resend from last + 1 is asked', () => {
+    const { inbox, asked, accepted } = setup();
+    accepted('r1', 'b1', [1, 2, 3]);
+    expect(inbox.accept('r1', 'b1', 6)).toBe(false);
+    expect(asked).toEqual([['r1', 'b1', 4]]);
+  });
+
+  test('go-back-N: after a gap, later messages wait until the missing ones come', () => {
+    const { asked, accepted } = setup();
+    accepted('r1', 'b1', [1, 2, 3]);
+    expect(accepted('r1', 'b1', [5, 6])).toEqual([false, false]);
+    // the resend: 4, 5, 6 again
+    expect(accepted('r1', 'b1', [4, 5, 6, 7])).toEqual([true, true, true, true]);
+    expect(asked).toEqual([['r1', 'b1', 4]]);
+  });
+
+  test('resends are asked at most once per second per relay', () => {
+    const { inbox, asked, at, accepted } = setup(1_000_000);
+    accepted('r1', 'b1', [1, 2, 3]);
+    inbox.accept('r1', 'b1', 5);
+    at(1_000_500);
+    inbox.accept('r1', 'b1', 6);
+    at(1_000_999);
+    inbox.accept('r1', 'b1', 7);
+    expect(asked).toEqual([['r1', 'b1', 4]]);
+    at(1_001_000);
+    inbox.accept('r1', 'b1', 8);
+    expect(asked).toEqual([
+      ['r1', 'b1', 4],
+      ['r1', 'b1', 4],
+    ]);
+  });
+
+  test('once the gap is filled, the next gap is asked about at once', () => {
+    const { inbox, asked, at, accepted } = setup(1_000_000);
+    accepted('r1', 'b1', [1, 3]);
+    at(1_000_100);
+    accepted('r1', 'b1', [2, 3]);
+    expect(inbox.accept('r1', 'b1', 5)).toBe(false);
+    expect(asked).toEqual([
+      ['r1', 'b1', 2],
+      ['r1', 'b1', 4],
+    ]);
+  });
+
+  test('relays are tracked separately', () => {
+    const { inbox, asked, accepted } = setup();
+    accepted('r1', 'b1', [1, 2]);
+    accepted('r2', 'x9', [10, 11]);
+    expect(inbox.accept('r1', 'b1', 4)).toBe(false);
+    expect(inbox.accept('r2', 'x9', 12)).toBe(true);
+    expect(inbox.accept('r2', 'x9', 14)).toBe(false);
+    expect(asked).toEqual([
+      ['r1', 'b1', 3],
+      ['r2', 'x9', 13],
+    ]);
+    expect(inbox.relays).toBe(2);
+  });
+
+  test('a restarted relay (new boot) starts again from 1', () => {
+    const { asked, accepted } = setup();
+    accepted('r1', 'boot-a', [1, 2, 3, 4, 5]);
+    expect(accepted('r1', 'boot-b', [1, 2])).toEqual([true, true]);
+    expect(asked).toEqual([]);
+  });
+
+  test('a restarted relay whose first messages were lost is asked from 1, with its new boot', () => {
+    const { asked, accepted } = setup();
+    accepted('r1', 'boot-a', [1, 2, 3, 4, 5]);
+    expect(accepted('r1', 'boot-b', [3])).toEqual([false]);
+    expect(asked).toEqual([['r1', 'boot-b', 1]]);
+    expect(accepted('r1', 'boot-b', [1, 2, 3])).toEqual([true, true, true]);
+  });
+
+  test('a new boot is not throttled by the old boot’s recent resend request', () => {
+    const { inbox, asked, accepted } = setup();
+    accepted('r1', 'boot-a', [1]);
+    inbox.accept('r1', 'boot-a', 3);
+    inbox.accept('r1', 'boot-b', 2);
+    expect(asked).toEqual([
+      ['r1', 'boot-a', 2],
+      ['r1', 'boot-b', 1],
+    ]);
+  });
+
+  describe('tick', () => {
+    test('reveals a loss at the tail', () => {
+      const { inbox, asked, accepted } = setup();
+      accepted('r1', 'b1', [1, 2, 3]);
+      inbox.tick('r1', 'b1', 5);
+      expect(asked).toEqual([['r1', 'b1', 4]]);
+      expect(accepted('r1', 'b1', [4, 5])).toEqual([true, true]);
+    });
+
+    test('no loss, no request', () => {
+      const { inbox, asked, accepted } = setup();
+      accepted('r1', 'b1', [1, 2, 3]);
+      inbox.tick('r1', 'b1', 3);
+      inbox.tick('r1', 'b1', 2);
+      expect(asked).toEqual([]);
+    });
+
+    test('from a relay never seen before: taken as where it is', () => {
+      const { inbox, asked, accepted } = setup();
+      inbox.tick('r1', 'b1', 17);
+      expect(asked).toEqual([]);
+      expect(inbox.relays).toBe(1);
+      expect(accepted('r1', 'b1', [18])).toEqual([true]);
+    });
+
+    test('is throttled like accept', () => {
+      const { inbox, asked, at, accepted } = setup(1_000_000);
+      accepted('r1', 'b1', [1]);
+      inbox.tick('r1', 'b1', 3);
+      at(1_000_400);
+      inbox.tick('r1', 'b1', 3);
+      at(1_001_400);
+      inbox.tick('r1', 'b1', 3);
+      expect(asked).toEqual([
+        ['r1', 'b1', 2],
+        ['r1', 'b1', 2],
+      ]);
+    });
+
+    test('from a restarted relay that has sent messages we missed: asks from 1', () => {
+      const { inbox, asked, accepted } = setup();
+      accepted('r1', 'boot-a', [1, 2, 3]);
+      inbox.tick('r1', 'boot-b', 2);
+      expect(asked).toEqual([['r1', 'boot-b', 1]]);
+    });
+  });
+
+  test('counts the relays that have spoken', () => {
+    const { inbox } = setup();
+    expect(inbox.relays).toBe(0);
+    inbox.accept('r1', 'b', 1);
+    inbox.tick('r2', 'b', 0);
+    inbox.accept('r1', 'c', 1);
+    expect(inbox.relays).toBe(2);
+  });
+});
