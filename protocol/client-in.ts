@@ -34,6 +34,9 @@ export const endpointActions: Record<Endpoint, ReadonlySet<ClientActionType>> = 
 /** Frames larger than this close the socket with {@link CloseCode.tooBig}. */
 export const MAX_FRAME_BYTES = 8192;
 
+/** Frames larger than this are not even read: the relay drops the connection (no close frame). */
+export const HARD_FRAME_LIMIT_BYTES = 64 * 1024;
+
 /** Close codes a relay uses. */
 export const CloseCode = {
   /** A binary frame: we speak JSON text only. */

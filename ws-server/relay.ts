@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
-import { CloseCode, MAX_FRAME_BYTES } from '../protocol/client-in.js';
+import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
 import { errorFrame } from '../protocol/client-out.js';
 import { decodeCoreOut } from '../protocol/wire.js';
 import type { Logger } from '../src/log.js';
@@ -78,7 +78,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   });
 
   app.ws<SocketData>('/*', {
-    maxPayloadLength: MAX_FRAME_BYTES,
+    // uWS drops the connection past this; below it we close politely with 1009 ourselves.
+    maxPayloadLength: HARD_FRAME_LIMIT_BYTES,
     maxBackpressure: 1024 * 1024,
     closeOnBackpressureLimit: 1,
     idleTimeout: 60,
@@ -161,15 +162,17 @@ export async function startRelay(config: RelayConfig, log: Logger) {
 
     message: (ws, message, isBinary) => {
       if (isBinary) return ws.end(CloseCode.binary, 'binary frames are not accepted');
+      if (message.byteLength > MAX_FRAME_BYTES) return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       const data = ws.getUserData();
       const frame = readFrame(Buffer.from(message).toString('utf8'), data.route.endpoint);
       if (frame.kind === 'ping') return void ws.send(PONG, false);
       if (frame.kind === 'refused') return void ws.send(errorFrame(frame.code, frame.message), false);
       const { action } = frame;
       core.action(data.sid, data.user, data.route.room, action).then(
-        () => {
-          if (action.t === 'move' && action.d.a !== undefined && !data.closed)
-            ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
+        (delivered) => {
+          if (data.closed) return;
+          if (!delivered) ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
+          else if (action.t === 'move' && action.d.a !== undefined) ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
         },
         () => !data.closed && ws.send(errorFrame('unavailable', 'the server could not take this action'), false),
       );
@@ -192,6 +195,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   return {
     async close(): Promise<void> {
       clearInterval(ticker);
+      core.close();
       uws.us_listen_socket_close(listenSocket as never);
       for (const ws of sockets.values()) ws.end(CloseCode.restart, 'relay restarting');
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
