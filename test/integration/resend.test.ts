@@ -1,0 +1,91 @@
+import { Redis } from 'ioredis';
+import { SITE_IN, relayChannel } from '../../protocol/channels.js';
+import { getGame, newGame, newUser } from '../support/api.js';
+import { connect } from '../support/client.js';
+import { startStack, type Stack } from '../support/stack.js';
+
+/**
+ * Redis silently drops a subscriber that falls behind, and the messages in between with it.
+ * Relays number their messages so that lila-core sees the gap and asks for them again.
+ */
+let stack: Stack;
+let redis: Redis;
+let listener: Redis;
+beforeAll(async () => {
+  stack = await startStack({ relays: 1 });
+  redis = new Redis(stack.redisUrl);
+  listener = new Redis(stack.redisUrl);
+});
+afterAll(async () => {
+  redis?.disconnect();
+  listener?.disconnect();
+  await stack?.stop();
+});
+
+/** Collects messages on `channel` (heartbeats aside) until `count` have arrived. */
+async function collect(channel: string, count: number, act: () => Promise<unknown>): Promise<string[]> {
+  const got: string[] = [];
+  const onMessage = (ch: string, message: string) => ch === channel && !message.includes('"t":"tick"') && got.push(message);
+  listener.on('message', onMessage);
+  await listener.subscribe(channel);
+  await act();
+  while (got.length < count) await new Promise((r) => listener.once('message', r));
+  listener.off('message', onMessage);
+  await listener.unsubscribe(channel);
+  return got;
+}
+
+test('lila-core asks a relay to resend from the first missing number, and handles the messages in order', async () => {
+  const [white, black] = [await newUser(stack, 'w'), await newUser(stack, 'b')];
+  const gameId = await newGame(stack, white, black);
+  const envelope = (seq: number, user: string, u: string) =>
+    JSON.stringify({ relay: 'gappy', boot: 'boot1', seq, sid: 's', user, room: `game:${gameId}`, t: 'move', d: { u } });
+
+  // 1 arrives, 2 is "lost", 3 arrives: 3 must wait, and lila-core asks for 2 onwards.
+  const asked = await collect(relayChannel('gappy'), 1, async () => {
+    await redis.publish(SITE_IN, envelope(1, white.id, 'e2e4'));
+    await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
+  });
+  expect(asked).toEqual(['{"t":"resend","boot":"boot1","from":2}\n']);
+  expect((await getGame(stack, gameId)).moves).toEqual(['e2e4']);
+
+  // The relay resends 2 and 3: both are played, in order.
+  const events = await collect(`game:${gameId}`, 2, async () => {
+    await redis.publish(SITE_IN, envelope(2, black.id, 'e7e5'));
+    await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
+  });
+  expect(events.map((e) => JSON.parse(e.split('\n')[1]!).d.uci)).toEqual(['e7e5', 'g1f3']);
+  // A duplicate is ignored.
+  await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
+  expect((await getGame(stack, gameId)).moves).toEqual(['e2e4', 'e7e5', 'g1f3']);
+});
+
+test('a heartbeat reveals a loss at the tail', async () => {
+  await redis.publish(SITE_IN, JSON.stringify({ relay: 'quiet', boot: 'b', t: 'tick', d: { last: 4 } }));
+  const asked = await collect(relayChannel('quiet'), 1, () =>
+    redis.publish(SITE_IN, JSON.stringify({ relay: 'quiet', boot: 'b', t: 'tick', d: { last: 6 } })),
+  );
+  expect(asked).toEqual(['{"t":"resend","boot":"b","from":5}\n']);
+});
+
+test('a relay publishes again what lila-core asks for, from its kept messages', async () => {
+  const [white, black] = [await newUser(stack, 'w'), await newUser(stack, 'b')];
+  const gameId = await newGame(stack, white, black);
+  const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
+  await w.next((f) => f.t === 'state');
+
+  const sent = await collect(SITE_IN, 1, async () => {
+    w.send({ t: 'move', d: { u: 'd2d4', a: 1 } });
+    await w.next((f) => f.t === 'ack');
+  });
+  const original = JSON.parse(sent[0]!) as { relay: string; boot: string; seq: number };
+  expect(original).toMatchObject({ relay: 'relay-1', t: 'move', d: { u: 'd2d4', a: 1 }, user: white.id });
+
+  const resent = await collect(SITE_IN, 1, () =>
+    redis.publish(relayChannel('relay-1'), `${JSON.stringify({ t: 'resend', boot: original.boot, from: original.seq })}\n`),
+  );
+  expect(resent[0]).toBe(sent[0]);
+  // lila-core already had it: the duplicate changes nothing.
+  expect((await getGame(stack, gameId)).moves).toEqual(['d2d4']);
+  w.close();
+});
