@@ -34,7 +34,9 @@ export async function consumeSiteIn(o: {
     const m = parsed.data;
     if (m.t === 'tick') return inbox.tick(m.relay, m.boot, m.d.last);
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
-    o.handle(m).catch((err: Error) => o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'));
+    o.handle(m).catch((err: Error) =>
+      o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'),
+    );
   });
   await o.subscriber.subscribe(SITE_IN);
 }

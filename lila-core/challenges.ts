@@ -29,10 +29,18 @@ export function createChallenges(games: Games, publish: Publisher, now: () => nu
     if (challenge && challenge.expiresAt < now()) open.delete(id);
     return open.get(id);
   };
-  const plain = ({ expiresAt, ...challenge }: ChallengeJson & { expiresAt: number }): ChallengeJson => (void expiresAt, challenge);
+  const plain = ({ expiresAt, ...challenge }: ChallengeJson & { expiresAt: number }): ChallengeJson => (
+    void expiresAt,
+    challenge
+  );
 
   return {
-    async create(challenger: Player, dest: Player, clock: ClockConfig, color: ChallengeJson['color']): Promise<Outcome<ChallengeJson>> {
+    async create(
+      challenger: Player,
+      dest: Player,
+      clock: ClockConfig,
+      color: ChallengeJson['color'],
+    ): Promise<Outcome<ChallengeJson>> {
       if (challenger.id === dest.id) return fail(400, 'self_challenge', 'you cannot challenge yourself');
       const challenge = { id: randomId(8), status: 'created' as const, challenger, destUser: dest, clock, color };
       open.set(challenge.id, { ...challenge, expiresAt: now() + TTL_MS });
@@ -46,7 +54,9 @@ export function createChallenges(games: Games, publish: Publisher, now: () => nu
       if (challenge.destUser.id !== by) return fail(403, 'forbidden', 'only the challenged player can accept');
       open.delete(id);
       const challengerWhite = challenge.color === 'random' ? Math.random() < 0.5 : challenge.color === 'white';
-      const [white, black] = challengerWhite ? [challenge.challenger, challenge.destUser] : [challenge.destUser, challenge.challenger];
+      const [white, black] = challengerWhite
+        ? [challenge.challenger, challenge.destUser]
+        : [challenge.destUser, challenge.challenger];
       const game = await games.create({ white, black }, challenge.clock);
       const redirect = { t: 'redirect', d: { id: game.id } } as const;
       await Promise.all([publish.room(Room.user(white.id), redirect), publish.room(Room.user(black.id), redirect)]);
@@ -57,11 +67,16 @@ export function createChallenges(games: Games, publish: Publisher, now: () => nu
     async close(id: string, by: string, how: 'decline' | 'cancel'): Promise<Outcome<ChallengeJson>> {
       const challenge = get(id);
       if (!challenge) return fail(404, 'not_found', 'no such challenge');
-      const [allowed, other] = how === 'decline' ? [challenge.destUser, challenge.challenger] : [challenge.challenger, challenge.destUser];
-      if (allowed.id !== by) return fail(403, 'forbidden', `only the ${how === 'decline' ? 'challenged player' : 'challenger'} can ${how}`);
+      const [allowed, other] =
+        how === 'decline' ? [challenge.destUser, challenge.challenger] : [challenge.challenger, challenge.destUser];
+      if (allowed.id !== by)
+        return fail(403, 'forbidden', `only the ${how === 'decline' ? 'challenged player' : 'challenger'} can ${how}`);
       open.delete(id);
       const closed = { ...plain(challenge), status: how === 'decline' ? ('declined' as const) : ('canceled' as const) };
-      await publish.room(Room.user(other.id), { t: how === 'decline' ? 'challengeDeclined' : 'challengeCanceled', d: closed });
+      await publish.room(Room.user(other.id), {
+        t: how === 'decline' ? 'challengeDeclined' : 'challengeCanceled',
+        d: closed,
+      });
       return { ok: true, value: closed };
     },
   };

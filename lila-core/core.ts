@@ -48,7 +48,16 @@ export async function startCore(config: CoreConfig, log: Logger, now: () => numb
       },
     };
   };
-  const app = createHttpApp({ accounts, challenges, games, secret: config.secret, sessionTtlSeconds: config.sessionTtlSeconds, now, health, log });
+  const app = createHttpApp({
+    accounts,
+    challenges,
+    games,
+    secret: config.secret,
+    sessionTtlSeconds: config.sessionTtlSeconds,
+    now,
+    health,
+    log,
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
     s.once('error', reject);

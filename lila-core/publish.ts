@@ -9,7 +9,10 @@ export function createPublisher(redis: Redis) {
     /** To every socket in `room`, on every relay. */
     room(room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
       const v = 'v' in frame ? frame.v : undefined;
-      return redis.publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
+      return redis.publish(
+        room,
+        encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)),
+      );
     },
     /** To one socket. */
     socket(relay: string, sid: string, frame: string): Promise<unknown> {

@@ -16,9 +16,7 @@ export const Room = {
 } as const;
 
 export type RoomName =
-  | ReturnType<(typeof Room)['game' | 'user' | 'tournament' | 'study']>
-  | typeof Room.lobby
-  | typeof Room.site;
+  ReturnType<(typeof Room)['game' | 'user' | 'tournament' | 'study']> | typeof Room.lobby | typeof Room.site;
 
 const roomPattern = /^(?:(?:game|user|tournament|study):[A-Za-z0-9_-]{1,32}|lobby|site)$/;
 

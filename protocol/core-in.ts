@@ -29,7 +29,11 @@ const fromSocket = {
 export const Join = z.object({ t: z.literal('join'), d: z.object({ role: z.enum(['play', 'watch']) }) });
 
 /** Sent every second: lets lila-core notice trailing losses and silent relays. */
-export const Tick = z.object({ ...fromRelay, t: z.literal('tick'), d: z.object({ last: z.number().int().nonnegative() }) });
+export const Tick = z.object({
+  ...fromRelay,
+  t: z.literal('tick'),
+  d: z.object({ last: z.number().int().nonnegative() }),
+});
 
 export const CoreIn = z.discriminatedUnion('t', [
   Move.extend(fromSocket),

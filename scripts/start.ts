@@ -65,7 +65,10 @@ async function main() {
       '',
       'lila-ts is up:',
       `  HTTP API   http://127.0.0.1:${env.CORE_PORT}/api  (health: /health)`,
-      ...relayPorts.map((p, i) => `  relay-${i + 1}    ws://127.0.0.1:${p}/play/<gameId>?token=…  /watch/<gameId>  /lobby  /site  /user/<id>`),
+      ...relayPorts.map(
+        (p, i) =>
+          `  relay-${i + 1}    ws://127.0.0.1:${p}/play/<gameId>?token=…  /watch/<gameId>  /lobby  /site  /user/<id>`,
+      ),
       `  Redis      ${redisUrl}`,
       `  MongoDB    ${mongoUrl}`,
       `  data       ${dataDir}`,

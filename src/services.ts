@@ -27,7 +27,8 @@ export const projectRoot = (() => {
 })();
 
 export const ferretdbBin = (): string =>
-  process.env.FERRETDB_BIN ?? join(process.env.LILA_CACHE ?? join(homedir(), '.cache', 'lila-ts'), 'bin', 'ferretdb-1.24.2');
+  process.env.FERRETDB_BIN ??
+  join(process.env.LILA_CACHE ?? join(homedir(), '.cache', 'lila-ts'), 'bin', 'ferretdb-1.24.2');
 
 export function spawnService(o: {
   name: string;
@@ -137,7 +138,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

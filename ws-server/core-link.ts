@@ -6,7 +6,11 @@ import type { Logger } from '../src/log.js';
 import { createOutbox } from './outbox.js';
 
 /** A socket's message before the link adds relay, boot and seq. */
-type Unnumbered = SocketEnvelope extends infer E ? (E extends SocketEnvelope ? Omit<E, 'relay' | 'boot' | 'seq'> : never) : never;
+type Unnumbered = SocketEnvelope extends infer E
+  ? E extends SocketEnvelope
+    ? Omit<E, 'relay' | 'boot' | 'seq'>
+    : never
+  : never;
 
 export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer };
 
@@ -22,7 +26,13 @@ const PROBE_MS = 250;
  * how many). When nobody listens (lila-core restarting), moves are held in order and published
  * again once it is back, as lila-ws does with its "critical" messages; other actions are refused.
  */
-export function createCoreLink(o: { relayId: string; boot: string; publisher: Redis; log: Logger; joinTimeoutMs: number }) {
+export function createCoreLink(o: {
+  relayId: string;
+  boot: string;
+  publisher: Redis;
+  log: Logger;
+  joinTimeoutMs: number;
+}) {
   const outbox = createOutbox(10_000);
   const pendingJoins = new Map<string, (answer: JoinAnswer) => void>();
   const relay = { relay: o.relayId, boot: o.boot };
@@ -39,7 +49,13 @@ export function createCoreLink(o: { relayId: string; boot: string; publisher: Re
       const firstUnnumbered = held.findIndex((h) => h.payload === undefined);
       const at = payload === undefined || firstUnnumbered < 0 ? held.length : firstUnnumbered;
       held.splice(at, 0, { message, payload, settle });
-      if (held.length > MAX_HELD) held.splice(held.findIndex((h) => h.payload === undefined), 1)[0]?.settle(false);
+      if (held.length > MAX_HELD)
+        held
+          .splice(
+            held.findIndex((h) => h.payload === undefined),
+            1,
+          )[0]
+          ?.settle(false);
       if (!probe) {
         o.log.warn('lila-core is not listening; holding moves');
         probe = setInterval(() => void flush(), PROBE_MS);

@@ -3,9 +3,7 @@ import type { ErrorCode } from '../protocol/client-out.js';
 
 /** What a text frame from a browser means, decided once at the edge. */
 export type Frame =
-  | { kind: 'ping' }
-  | { kind: 'action'; action: ClientAction }
-  | { kind: 'refused'; code: ErrorCode; message: string };
+  { kind: 'ping' } | { kind: 'action'; action: ClientAction } | { kind: 'refused'; code: ErrorCode; message: string };
 
 const knownTypes = new Set<string>(ClientAction.options.map((o) => o.shape.t.value));
 
@@ -20,8 +18,10 @@ export function readFrame(text: string, endpoint: Endpoint): Frame {
   }
   if (Ping.safeParse(json).success) return { kind: 'ping' };
   const type = typeof json === 'object' && json !== null ? (json as { t?: unknown }).t : undefined;
-  if (typeof type !== 'string') return { kind: 'refused', code: 'bad_message', message: 'a frame is {"t":<type>,"d":<data>}' };
-  if (!knownTypes.has(type)) return { kind: 'refused', code: 'unknown_type', message: `unknown message type "${type}"` };
+  if (typeof type !== 'string')
+    return { kind: 'refused', code: 'bad_message', message: 'a frame is {"t":<type>,"d":<data>}' };
+  if (!knownTypes.has(type))
+    return { kind: 'refused', code: 'unknown_type', message: `unknown message type "${type}"` };
   const action = ClientAction.safeParse(json);
   if (!action.success) {
     const issue = action.error.issues[0];

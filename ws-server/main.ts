@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { commonEnv, loadConfig, port } from '../src/config.js';
 import { createLogger } from '../src/log.js';
+import { runService } from '../src/process.js';
 import { sessionSecret } from '../src/secret.js';
 import { startRelay } from './relay.js';
 
@@ -17,28 +18,15 @@ const env = loadConfig({
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
 const log = createLogger('relay', env.LOG_LEVEL, { relay: relayId });
 
-startRelay(
-  {
-    port: env.PORT,
-    relayId,
-    redisUrl: env.REDIS_URL,
-    secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
-    joinTimeoutMs: env.JOIN_TIMEOUT_MS,
-  },
-  log,
-).then(
-  (relay) => {
-    const stop = (signal: string) => {
-      log.info({ signal }, 'relay stopping');
-      void relay.close().then(() => process.exit(0));
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-    // Tells a supervising process (the local stack, the tests) that we are ready.
-    process.send?.({ ready: true });
-  },
-  (err: Error) => {
-    log.fatal({ err: err.message }, 'relay failed to start');
-    process.exit(1);
-  },
+runService('relay', log, () =>
+  startRelay(
+    {
+      port: env.PORT,
+      relayId,
+      redisUrl: env.REDIS_URL,
+      secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
+      joinTimeoutMs: env.JOIN_TIMEOUT_MS,
+    },
+    log,
+  ),
 );

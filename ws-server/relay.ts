@@ -162,7 +162,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
 
     message: (ws, message, isBinary) => {
       if (isBinary) return ws.end(CloseCode.binary, 'binary frames are not accepted');
-      if (message.byteLength > MAX_FRAME_BYTES) return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+      if (message.byteLength > MAX_FRAME_BYTES)
+        return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       const data = ws.getUserData();
       const frame = readFrame(Buffer.from(message).toString('utf8'), data.route.endpoint);
       if (frame.kind === 'ping') return void ws.send(PONG, false);
@@ -171,8 +172,10 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       core.action(data.sid, data.user, data.route.room, action).then(
         (delivered) => {
           if (data.closed) return;
-          if (!delivered) ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
-          else if (action.t === 'move' && action.d.a !== undefined) ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
+          if (!delivered)
+            ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
+          else if (action.t === 'move' && action.d.a !== undefined)
+            ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
         },
         () => !data.closed && ws.send(errorFrame('unavailable', 'the server could not take this action'), false),
       );
@@ -187,7 +190,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   });
 
   const listenSocket = await new Promise<unknown>((resolve, reject) =>
-    app.listen('127.0.0.1', config.port, (s) => (s ? resolve(s) : reject(new Error(`cannot listen on port ${config.port}`)))),
+    app.listen('127.0.0.1', config.port, (s) =>
+      s ? resolve(s) : reject(new Error(`cannot listen on port ${config.port}`)),
+    ),
   );
   const ticker = setInterval(() => core.tick(), 1000);
   log.info({ port: config.port }, 'relay listening');

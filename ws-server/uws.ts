@@ -23,6 +23,7 @@ export function loadNativeUws(file = nativeAddonPath()): typeof Uws {
     throw new Error(
       `the native uWebSockets.js addon did not load (${file}: ${(err as Error).message}); ` +
         'refusing to start on the JavaScript fallback',
+      { cause: err },
     );
   }
 }

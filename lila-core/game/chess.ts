@@ -9,8 +9,7 @@ import type { Color, Status } from '../../protocol/game.js';
 export type Outcome = { status: Exclude<Status, 'started'>; winner: Color | null };
 
 export type Played =
-  | { ok: true; position: Chess; san: string; fen: string; outcome?: Outcome }
-  | { ok: false; message: string };
+  { ok: true; position: Chess; san: string; fen: string; outcome?: Outcome } | { ok: false; message: string };
 
 /** Plays `uci` on a copy of `position`. */
 export function playUci(position: Chess, uci: string): Played {

@@ -27,7 +27,8 @@ export type Punched = { ok: true; clock: ClockState } | { ok: false; flagged: tr
 /** `mover` completes a move at `now`, `ply` being the number of moves played before it. */
 export function punch(clock: ClockState, config: ClockConfig, mover: Color, ply: number, now: number): Punched {
   const opponentStarts = ply + 1 >= 2 ? now : null;
-  if (clock.runningSince === null) return { ok: true, clock: { remaining: clock.remaining, runningSince: opponentStarts } };
+  if (clock.runningSince === null)
+    return { ok: true, clock: { remaining: clock.remaining, runningSince: opponentStarts } };
   const left = timeLeft(clock, mover, mover, now);
   if (left <= 0) return { ok: false, flagged: true };
   return {

@@ -1,8 +1,9 @@
-import type { Chess } from 'chessops/chess';
+import { Chess } from 'chessops/chess';
+import { makeFen } from 'chessops/fen';
 import type { ClientOutOf, ErrorCode } from '../../protocol/client-out.js';
 import type { ClockConfig, Color, GameJson, Player, Status } from '../../protocol/game.js';
 import { playUci, type Outcome } from './chess.js';
-import { clocksInSeconds, punch, timeLeft, type ClockState } from './clock.js';
+import { clocksInSeconds, initialClock, punch, timeLeft, type ClockState } from './clock.js';
 
 /** A game as lila-core holds it in memory. Transitions are pure: they return a new Game. */
 export type Game = {
@@ -29,6 +30,30 @@ export type Transition = { ok: true; game: Game; events: GameEvent[] } | { ok: f
 
 const refuse = (code: ErrorCode, message: string): Transition => ({ ok: false, refusal: { code, message } });
 
+/** A game about to start from the initial position. */
+export function newGame(
+  id: string,
+  players: { white: Player; black: Player },
+  clockConfig: ClockConfig,
+  now: number,
+): Game {
+  const position = Chess.default();
+  return {
+    id,
+    players,
+    clockConfig,
+    clock: initialClock(clockConfig),
+    moves: [],
+    sans: [],
+    position,
+    fen: makeFen(position.toSetup()),
+    status: 'started',
+    winner: null,
+    v: 0,
+    createdAt: now,
+  };
+}
+
 export const turnOf = (game: Game): Color => game.position.turn;
 export const isOver = (game: Game): boolean => game.status !== 'started';
 
@@ -44,8 +69,18 @@ function end(game: Game, outcome: Outcome, events: GameEvent[], now: number): Tr
   const v = game.v + 1;
   const turn = turnOf(game);
   const remaining = { ...game.clock.remaining, [turn]: Math.max(0, timeLeft(game.clock, turn, turn, now)) };
-  const ended: Game = { ...game, status: outcome.status, winner: outcome.winner, v, clock: { remaining, runningSince: null } };
-  return { ok: true, game: ended, events: [...events, { t: 'end', v, d: { winner: outcome.winner, status: outcome.status } }] };
+  const ended: Game = {
+    ...game,
+    status: outcome.status,
+    winner: outcome.winner,
+    v,
+    clock: { remaining, runningSince: null },
+  };
+  return {
+    ok: true,
+    game: ended,
+    events: [...events, { t: 'end', v, d: { winner: outcome.winner, status: outcome.status } }],
+  };
 }
 
 function playable(game: Game, userId: string | null): Refusal | Color {
@@ -81,7 +116,11 @@ export function move(game: Game, userId: string | null, uci: string, now: number
     v,
   };
   const clock = clocksInSeconds(next.clock, turnOf(next), now);
-  const moved: GameEvent = { t: 'move', v, d: { ply: next.moves.length, uci, san: played.san, fen: played.fen, clock } };
+  const moved: GameEvent = {
+    t: 'move',
+    v,
+    d: { ply: next.moves.length, uci, san: played.san, fen: played.fen, clock },
+  };
   return played.outcome ? end(next, played.outcome, [moved], now) : { ok: true, game: next, events: [moved] };
 }
 

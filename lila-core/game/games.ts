@@ -1,12 +1,9 @@
-import { Chess } from 'chessops/chess';
-import { makeFen } from 'chessops/fen';
 import { Room } from '../../protocol/channels.js';
 import type { ClockConfig, Player } from '../../protocol/game.js';
 import { randomId } from '../../src/ids.js';
 import type { Publisher } from '../publish.js';
 import { createSerial } from '../serial.js';
-import { initialClock } from './clock.js';
-import { isOver, type Game, type Transition } from './game.js';
+import { isOver, newGame, type Game, type Transition } from './game.js';
 import type { GameRepo } from './repo.js';
 
 /** How long a finished game stays in memory after its last action. */
@@ -25,10 +22,7 @@ export function createGames(repo: GameRepo, publish: Publisher, now: () => numbe
     live.set(game.id, game);
     clearTimeout(forget.get(game.id));
     if (isOver(game))
-      forget.set(
-        game.id,
-        setTimeout(() => live.delete(game.id) && forget.delete(game.id), KEEP_FINISHED_MS).unref(),
-      );
+      forget.set(game.id, setTimeout(() => live.delete(game.id) && forget.delete(game.id), KEEP_FINISHED_MS).unref());
   };
 
   const load = async (id: string): Promise<Game | undefined> => {
@@ -48,21 +42,7 @@ export function createGames(repo: GameRepo, publish: Publisher, now: () => numbe
     },
 
     async create(players: { white: Player; black: Player }, clockConfig: ClockConfig): Promise<Game> {
-      const position = Chess.default();
-      const game: Game = {
-        id: randomId(8),
-        players,
-        clockConfig,
-        clock: initialClock(clockConfig),
-        moves: [],
-        sans: [],
-        position,
-        fen: makeFen(position.toSetup()),
-        status: 'started',
-        winner: null,
-        v: 0,
-        createdAt: now(),
-      };
+      const game = newGame(randomId(8), players, clockConfig, now());
       await repo.insert(game, now());
       keep(game);
       return game;

@@ -35,6 +35,9 @@ export function toPgn(game: Game, site: string): string {
     ['Termination', termination[game.status]],
   ];
   const moves = game.sans.map((san, i) => (i % 2 === 0 ? `${i / 2 + 1}. ${san}` : san));
-  const movetext = [...moves, result].join(' ').replace(/(.{1,79})(\s|$)/g, '$1\n').trim();
+  const movetext = [...moves, result]
+    .join(' ')
+    .replace(/(.{1,79})(\s|$)/g, '$1\n')
+    .trim();
   return `${tags.map(([k, v]) => `[${k} ${quote(v)}]`).join('\n')}\n\n${movetext}\n`;
 }

@@ -29,7 +29,11 @@ export function createHttpApp(d: HttpDeps): Express {
   app.use(express.json({ limit: '16kb', strict: false }));
 
   const session = (user: { id: string; name: string }) => ({
-    token: signToken(d.secret, { userId: user.id, name: user.name, expiresAt: Math.floor(d.now() / 1000) + d.sessionTtlSeconds }),
+    token: signToken(d.secret, {
+      userId: user.id,
+      name: user.name,
+      expiresAt: Math.floor(d.now() / 1000) + d.sessionTtlSeconds,
+    }),
     user,
   });
 

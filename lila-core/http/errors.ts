@@ -31,10 +31,13 @@ export const errorHandler =
   (log: Logger): ErrorRequestHandler =>
   (err: unknown, _req, res, _next) => {
     void _next;
-    if (err instanceof HttpError) return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
+    if (err instanceof HttpError)
+      return void res.status(err.status).json({ error: { code: err.code, message: err.message } });
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.parse.failed') return void res.status(400).json({ error: { code: 'bad_json', message: 'the body is not valid JSON' } });
-    if (e.type === 'entity.too.large') return void res.status(413).json({ error: { code: 'too_large', message: 'the body is too large' } });
+    if (e.type === 'entity.parse.failed')
+      return void res.status(400).json({ error: { code: 'bad_json', message: 'the body is not valid JSON' } });
+    if (e.type === 'entity.too.large')
+      return void res.status(413).json({ error: { code: 'too_large', message: 'the body is too large' } });
     if (e.status && e.status >= 400 && e.status < 500)
       return void res.status(e.status).json({ error: { code: 'bad_request', message: e.message ?? 'bad request' } });
     log.error({ err: e.message }, 'http handler failed');

@@ -10,12 +10,19 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-type MoveFrame = { t: 'move'; v: number; d: { ply: number; uci: string; san: string; fen: string; clock: { white: number; black: number } } };
+type MoveFrame = {
+  t: 'move';
+  v: number;
+  d: { ply: number; uci: string; san: string; fen: string; clock: { white: number; black: number } };
+};
 
 test('two players on different relays and a spectator play a whole game to checkmate', async () => {
   const white: User = await newUser(stack, 'white');
   const black: User = await newUser(stack, 'black');
-  const [whiteHome, blackHome] = [await connect(`${stack.relayUrls[0]}/user/${white.id}?token=${white.token}`), await connect(`${stack.relayUrls[1]}/user/${black.id}?token=${black.token}`)];
+  const [whiteHome, blackHome] = [
+    await connect(`${stack.relayUrls[0]}/user/${white.id}?token=${white.token}`),
+    await connect(`${stack.relayUrls[1]}/user/${black.id}?token=${black.token}`),
+  ];
 
   const gameId = await newGame(stack, white, black);
   // Both players are told where their game is, each on their own relay.
@@ -23,7 +30,9 @@ test('two players on different relays and a spectator play a whole game to check
   expect(await blackHome.next((f) => f.t === 'redirect')).toEqual({ t: 'redirect', d: { id: gameId } });
 
   const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
-  const b = await connect(`${stack.relayUrls[1]}/play/${gameId}?token=${black.token}`, { cookie: `session=${black.token}` });
+  const b = await connect(`${stack.relayUrls[1]}/play/${gameId}?token=${black.token}`, {
+    cookie: `session=${black.token}`,
+  });
   const spectator = await connect(`${stack.relayUrls[1]}/watch/${gameId}`);
   const sockets: Client[] = [w, b, spectator];
 
@@ -44,14 +53,28 @@ test('two players on different relays and a spectator play a whole game to check
     }
   }
   for (const socket of sockets) {
-    expect(await socket.next((f) => f.t === 'end')).toEqual({ t: 'end', v: ucis.length + 1, d: { winner: 'white', status: 'mate' } });
+    expect(await socket.next((f) => f.t === 'end')).toEqual({
+      t: 'end',
+      v: ucis.length + 1,
+      d: { winner: 'white', status: 'mate' },
+    });
     // Every versioned frame, in order, with no gap.
-    const versions = socket.seen.filter((f): f is Frame => typeof f === 'object' && f !== null && 'v' in f).map((f) => f.v);
+    const versions = socket.seen
+      .filter((f): f is Frame => typeof f === 'object' && f !== null && 'v' in f)
+      .map((f) => f.v);
     expect(versions).toEqual([...Array(ucis.length + 2).keys()]);
   }
 
   const game = await getGame(stack, gameId);
-  expect(game).toMatchObject({ id: gameId, moves: ucis, sans: OPERA_GAME, fen, status: 'mate', winner: 'white', v: ucis.length + 1 });
+  expect(game).toMatchObject({
+    id: gameId,
+    moves: ucis,
+    sans: OPERA_GAME,
+    fen,
+    status: 'mate',
+    winner: 'white',
+    v: ucis.length + 1,
+  });
   expect(game.players.white).toEqual({ id: white.id, name: white.name });
 
   const pgn = await call(stack, 'GET', `/api/game/${gameId}/pgn`);
@@ -66,14 +89,26 @@ test('two players on different relays and a spectator play a whole game to check
 
 test('the challenged user hears of the challenge on every open socket, and the challenger of a decline', async () => {
   const [alice, bob] = [await newUser(stack, 'alice'), await newUser(stack, 'bob')];
-  const bobTabs = [await connect(`${stack.relayUrls[0]}/lobby?token=${bob.token}`), await connect(`${stack.relayUrls[1]}/site?token=${bob.token}`)];
+  const bobTabs = [
+    await connect(`${stack.relayUrls[0]}/lobby?token=${bob.token}`),
+    await connect(`${stack.relayUrls[1]}/site?token=${bob.token}`),
+  ];
   const aliceTab = await connect(`${stack.relayUrls[0]}/site?token=${alice.token}`);
 
-  const created = await call(stack, 'POST', `/api/challenge/${bob.id}`, { clock: { limit: 60, increment: 0 }, color: 'random' }, alice.token);
+  const created = await call(
+    stack,
+    'POST',
+    `/api/challenge/${bob.id}`,
+    { clock: { limit: 60, increment: 0 }, color: 'random' },
+    alice.token,
+  );
   expect(created.status).toBe(201);
   const id = created.json.challenge.id;
   for (const tab of bobTabs)
-    expect(await tab.next((f) => f.t === 'challenge')).toMatchObject({ t: 'challenge', d: { id, challenger: { id: alice.id }, clock: { limit: 60, increment: 0 } } });
+    expect(await tab.next((f) => f.t === 'challenge')).toMatchObject({
+      t: 'challenge',
+      d: { id, challenger: { id: alice.id }, clock: { limit: 60, increment: 0 } },
+    });
 
   expect((await call(stack, 'POST', `/api/challenge/${id}/decline`, {}, alice.token)).status).toBe(403);
   const declined = await call(stack, 'POST', `/api/challenge/${id}/decline`, {}, bob.token);
@@ -81,10 +116,18 @@ test('the challenged user hears of the challenge on every open socket, and the c
   expect(await aliceTab.next((f) => f.t === 'challengeDeclined')).toMatchObject({ d: { id, status: 'declined' } });
   expect((await call(stack, 'POST', `/api/challenge/${id}/accept`, {}, bob.token)).status).toBe(404);
 
-  const again = await call(stack, 'POST', `/api/challenge/${bob.id}`, { clock: { limit: 60, increment: 0 } }, alice.token);
+  const again = await call(
+    stack,
+    'POST',
+    `/api/challenge/${bob.id}`,
+    { clock: { limit: 60, increment: 0 } },
+    alice.token,
+  );
   const canceled = await call(stack, 'POST', `/api/challenge/${again.json.challenge.id}/cancel`, {}, alice.token);
   expect(canceled).toMatchObject({ status: 200, json: { challenge: { status: 'canceled' } } });
-  expect(await bobTabs[0]!.next((f) => f.t === 'challengeCanceled')).toMatchObject({ d: { id: again.json.challenge.id } });
+  expect(await bobTabs[0]!.next((f) => f.t === 'challengeCanceled')).toMatchObject({
+    d: { id: again.json.challenge.id },
+  });
 
   [...bobTabs, aliceTab].forEach((s) => s.close());
 });
@@ -100,7 +143,11 @@ test('resigning ends the game for everyone, and the PGN says so', async () => {
   w.send({ t: 'resign' });
   for (const socket of [w, spectator]) {
     expect(await socket.next((f) => f.t === 'move')).toMatchObject({ v: 1 });
-    expect(await socket.next((f) => f.t === 'end')).toEqual({ t: 'end', v: 2, d: { winner: 'black', status: 'resign' } });
+    expect(await socket.next((f) => f.t === 'end')).toEqual({
+      t: 'end',
+      v: 2,
+      d: { winner: 'black', status: 'resign' },
+    });
   }
   expect(await getGame(stack, gameId)).toMatchObject({ status: 'resign', winner: 'black', v: 2 });
   expect((await call(stack, 'GET', `/api/game/${gameId}/pgn`)).text).toMatch(/\[Result "0-1"\][\s\S]*1\. e4 0-1/);

@@ -33,7 +33,10 @@ afterAll(async () => {
 async function expectRefused(from: Client, frame: unknown, code: string, nextMove: { by: Client; uci: string }) {
   const before = await getGame(stack, gameId);
   from.send(frame);
-  expect(await from.next((f) => f.t === 'error')).toMatchObject({ t: 'error', d: { code, message: expect.any(String) } });
+  expect(await from.next((f) => f.t === 'error')).toMatchObject({
+    t: 'error',
+    d: { code, message: expect.any(String) },
+  });
   expect(await getGame(stack, gameId)).toEqual({ ...before, clocks: expect.any(Object) });
 
   nextMove.by.send({ t: 'move', d: { u: nextMove.uci } });
@@ -80,12 +83,23 @@ test('lila-core refuses an action from someone who does not play the game', asyn
   await listener.subscribe(relayChannel('test-relay'));
   listener.on('message', (_channel, message: string) => answers.push(message));
   const before = await getGame(stack, gameId);
-  const envelope = { relay: 'test-relay', boot: 'b1', seq: 1, sid: 'sock1', user: 'mallory', room: `game:${gameId}`, t: 'move', d: { u: 'b7b5' } };
+  const envelope = {
+    relay: 'test-relay',
+    boot: 'b1',
+    seq: 1,
+    sid: 'sock1',
+    user: 'mallory',
+    room: `game:${gameId}`,
+    t: 'move',
+    d: { u: 'b7b5' },
+  };
   await bus.publish(SITE_IN, JSON.stringify(envelope));
   // A join from the same fake relay comes back after the move was handled: the answers are in order.
   await bus.publish(SITE_IN, JSON.stringify({ ...envelope, seq: 2, t: 'join', d: { role: 'watch' } }));
   while (answers.length < 2) await new Promise((r) => listener.once('message', r));
-  expect(answers[0]).toBe('{"t":"sid","sid":"sock1"}\n{"t":"error","d":{"code":"not_your_game","message":"you do not play this game"}}');
+  expect(answers[0]).toBe(
+    '{"t":"sid","sid":"sock1"}\n{"t":"error","d":{"code":"not_your_game","message":"you do not play this game"}}',
+  );
   expect(answers[1]).toMatch(/^\{"t":"join","sid":"sock1","status":200\}\n\{"t":"state"/);
   expect(await getGame(stack, gameId)).toEqual({ ...before, clocks: expect.any(Object) });
   bus.disconnect();
@@ -95,7 +109,11 @@ test('lila-core refuses an action from someone who does not play the game', asyn
 test('after the game ends, moves are refused with game_over', async () => {
   b.send({ t: 'resign' });
   version++;
-  for (const socket of [w, b, spectator]) expect(await socket.next((f) => f.t === 'end')).toMatchObject({ v: version, d: { status: 'resign', winner: 'white' } });
+  for (const socket of [w, b, spectator])
+    expect(await socket.next((f) => f.t === 'end')).toMatchObject({
+      v: version,
+      d: { status: 'resign', winner: 'white' },
+    });
   const before = await getGame(stack, gameId);
   w.send({ t: 'move', d: { u: 'd2d4' } });
   expect(await w.next((f) => f.t === 'error')).toMatchObject({ d: { code: 'game_over' } });

@@ -25,7 +25,8 @@ afterAll(async () => {
 /** Collects messages on `channel` (heartbeats aside) until `count` have arrived. */
 async function collect(channel: string, count: number, act: () => Promise<unknown>): Promise<string[]> {
   const got: string[] = [];
-  const onMessage = (ch: string, message: string) => ch === channel && !message.includes('"t":"tick"') && got.push(message);
+  const onMessage = (ch: string, message: string) =>
+    ch === channel && !message.includes('"t":"tick"') && got.push(message);
   listener.on('message', onMessage);
   await listener.subscribe(channel);
   await act();
@@ -82,7 +83,10 @@ test('a relay publishes again what lila-core asks for, from its kept messages', 
   expect(original).toMatchObject({ relay: 'relay-1', t: 'move', d: { u: 'd2d4', a: 1 }, user: white.id });
 
   const resent = await collect(SITE_IN, 1, () =>
-    redis.publish(relayChannel('relay-1'), `${JSON.stringify({ t: 'resend', boot: original.boot, from: original.seq })}\n`),
+    redis.publish(
+      relayChannel('relay-1'),
+      `${JSON.stringify({ t: 'resend', boot: original.boot, from: original.seq })}\n`,
+    ),
   );
   expect(resent[0]).toBe(sent[0]);
   // lila-core already had it: the duplicate changes nothing.

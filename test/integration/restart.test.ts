@@ -26,7 +26,8 @@ test('lila-core killed mid-game continues from the same position and version; a 
     const mover = ply % 2 === 0 ? w : b;
     mover.send({ t: 'move', d: { u: ucis[ply], a: ply } });
     expect(await mover.next((f) => f.t === 'ack', 10_000)).toEqual({ t: 'ack', d: ply });
-    for (const s of sockets) expect(await s.next((f) => f.t === 'move', 10_000)).toMatchObject({ v: ply + 1, d: { uci: ucis[ply] } });
+    for (const s of sockets)
+      expect(await s.next((f) => f.t === 'move', 10_000)).toMatchObject({ v: ply + 1, d: { uci: ucis[ply] } });
   };
   for (let ply = 0; ply < 10; ply++) await play(ply);
   const before = await getGame(stack, gameId);
@@ -40,7 +41,8 @@ test('lila-core killed mid-game continues from the same position and version; a 
 
   await stack.startCore();
   expect(await w.next((f) => f.t === 'ack', 10_000)).toEqual({ t: 'ack', d: 10 });
-  for (const s of sockets) expect(await s.next((f) => f.t === 'move', 10_000)).toMatchObject({ v: 11, d: { ply: 11, uci: ucis[10] } });
+  for (const s of sockets)
+    expect(await s.next((f) => f.t === 'move', 10_000)).toMatchObject({ v: 11, d: { ply: 11, uci: ucis[10] } });
 
   const after = await getGame(stack, gameId);
   expect(after.moves).toEqual([...before.moves, ucis[10]]);
@@ -48,7 +50,10 @@ test('lila-core killed mid-game continues from the same position and version; a 
 
   for (let ply = 11; ply < ucis.length; ply++) await play(ply);
   for (const s of sockets) {
-    expect(await s.next((f) => f.t === 'end')).toMatchObject({ v: ucis.length + 1, d: { status: 'mate', winner: 'white' } });
+    expect(await s.next((f) => f.t === 'end')).toMatchObject({
+      v: ucis.length + 1,
+      d: { status: 'mate', winner: 'white' },
+    });
     expect(versioned(s)).toEqual([...Array(ucis.length + 2).keys()]);
   }
   expect(await getGame(stack, gameId)).toMatchObject({ moves: ucis, fen, status: 'mate', v: ucis.length + 1 });

@@ -8,7 +8,10 @@ export type User = { id: string; name: string; token: string };
 export async function call(stack: Stack, method: string, path: string, body?: unknown, token?: string) {
   const res = await fetch(stack.httpUrl + path, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -32,7 +35,12 @@ export async function newUser(stack: Stack, prefix = 'u'): Promise<User> {
 }
 
 /** `white` challenges `black` (as white) and `black` accepts: the new game's id. */
-export async function newGame(stack: Stack, white: User, black: User, clock = { limit: 300, increment: 3 }): Promise<string> {
+export async function newGame(
+  stack: Stack,
+  white: User,
+  black: User,
+  clock = { limit: 300, increment: 3 },
+): Promise<string> {
   const challenge = await call(stack, 'POST', `/api/challenge/${black.id}`, { clock, color: 'white' }, white.token);
   if (challenge.status !== 201) throw new Error(`challenge: ${challenge.text}`);
   const accepted = await call(stack, 'POST', `/api/challenge/${challenge.json.challenge.id}/accept`, {}, black.token);

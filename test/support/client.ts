@@ -17,7 +17,10 @@ export type Client = {
 export type Frame = { t?: string; v?: number; d?: unknown } & Record<string, unknown>;
 
 export class UpgradeRefused extends Error {
-  constructor(readonly status: number, readonly body: string) {
+  constructor(
+    readonly status: number,
+    readonly body: string,
+  ) {
     super(`upgrade refused with ${status}: ${body}`);
   }
 }
@@ -48,7 +51,8 @@ export function connect(url: string, headers: Record<string, string> = {}): Prom
       for (;;) {
         const i = queue.findIndex((f) => match(f));
         if (i >= 0) return queue.splice(0, i + 1)[i] as T;
-        if (ws.readyState === WebSocket.CLOSED) throw new Error(`socket closed while waiting; seen ${JSON.stringify(seen)}`);
+        if (ws.readyState === WebSocket.CLOSED)
+          throw new Error(`socket closed while waiting; seen ${JSON.stringify(seen)}`);
         const left = deadline - Date.now();
         if (left <= 0) throw new Error(`no matching frame within ${timeoutMs} ms; seen ${JSON.stringify(seen)}`);
         await new Promise<void>((resolve) => {

@@ -30,7 +30,14 @@ export async function startStack(o: { relays?: number; env?: NodeJS.ProcessEnv }
   const [redisPort, mongoPort, corePort] = [await freePort(), await freePort(), await freePort()];
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const mongoUrl = process.env.TEST_MONGO_URL ?? `mongodb://127.0.0.1:${mongoPort}/lila`;
-  const common = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, SESSION_SECRET: TEST_SECRET, DATA_DIR: dir, LOG_LEVEL: 'warn', ...o.env };
+  const common = {
+    REDIS_URL: redisUrl,
+    MONGO_URL: mongoUrl,
+    SESSION_SECRET: TEST_SECRET,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'warn',
+    ...o.env,
+  };
   const services: Service[] = [];
   const track = (s: Service) => (services.push(s), s);
 

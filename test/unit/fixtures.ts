@@ -2,8 +2,8 @@ import { Chess } from 'chessops/chess';
 import { makeFen, parseFen } from 'chessops/fen';
 import { parseSan } from 'chessops/san';
 import { makeUci } from 'chessops/util';
-import type { Game } from '../../lila-core/game/game.js';
-import { initialClock, type ClockState } from '../../lila-core/game/clock.js';
+import { newGame as createGame, type Game } from '../../lila-core/game/game.js';
+import type { ClockState } from '../../lila-core/game/clock.js';
 import type { ClockConfig } from '../../protocol/game.js';
 
 /** Shared helpers for the unit tests (not a test file itself). */
@@ -65,25 +65,11 @@ export const WHITE = { id: 'alice', name: 'Alice' };
 export const BLACK = { id: 'bob', name: 'Bob' };
 export const CLOCK: ClockConfig = { limit: 60, increment: 2 };
 
-/** A fresh game, built as games.ts `create` builds one. */
-export function newGame(over: Partial<Game> = {}): Game {
-  const position = Chess.default();
-  return {
-    id: 'AbCd1234',
-    players: { white: WHITE, black: BLACK },
-    clockConfig: CLOCK,
-    clock: initialClock(CLOCK),
-    moves: [],
-    sans: [],
-    position,
-    fen: makeFen(position.toSetup()),
-    status: 'started',
-    winner: null,
-    v: 0,
-    createdAt: Date.UTC(2024, 2, 9, 12, 0, 0),
-    ...over,
-  };
-}
+/** A fresh game, as lila-core creates one. */
+export const newGame = (over: Partial<Game> = {}): Game => ({
+  ...createGame('AbCd1234', { white: WHITE, black: BLACK }, CLOCK, Date.UTC(2024, 2, 9, 12, 0, 0)),
+  ...over,
+});
 
 /** A game standing in `fen` (moves are not replayed: only the position and the clock matter). */
 export function gameAt(fen: string, clock?: ClockState, over: Partial<Game> = {}): Game {

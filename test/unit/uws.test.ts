@@ -9,5 +9,7 @@ test('the native uWebSockets.js addon loads for this platform', () => {
 });
 
 test('a missing native addon is refused, never replaced by the JavaScript fallback', () => {
-  expect(() => loadNativeUws('/nonexistent/uws_linux_x64_0.node')).toThrow(/refusing to start on the JavaScript fallback/);
+  expect(() => loadNativeUws('/nonexistent/uws_linux_x64_0.node')).toThrow(
+    /refusing to start on the JavaScript fallback/,
+  );
 });
