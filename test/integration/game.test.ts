@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { parsePgn } from 'chessops/pgn';
 import { call, getGame, newGame, newUser, type User } from '../support/api.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
@@ -152,4 +153,35 @@ test('resigning ends the game for everyone, and the PGN says so', async () => {
   expect(await getGame(stack, gameId)).toMatchObject({ status: 'resign', winner: 'black', v: 2 });
   expect((await call(stack, 'GET', `/api/game/${gameId}/pgn`)).text).toMatch(/\[Result "0-1"\][\s\S]*1\. e4 0-1/);
   [w, spectator].forEach((s) => s.close());
+});
+
+test('a relay subscribes to a game channel while it has sockets in the room, and only then', async () => {
+  const redis = new Redis(stack.redisUrl);
+  const subscribers = async (channel: string) =>
+    Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+  const [white, black] = [await newUser(stack), await newUser(stack)];
+  const gameId = await newGame(stack, white, black);
+  const channel = `game:${gameId}`;
+  expect(await subscribers(channel)).toBe(0);
+
+  const sockets = [
+    await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`),
+    await connect(`${stack.relayUrls[0]}/watch/${gameId}`),
+    await connect(`${stack.relayUrls[1]}/watch/${gameId}`),
+  ];
+  // One subscription per relay, however many sockets it holds.
+  expect(await subscribers(channel)).toBe(2);
+
+  sockets[0]!.close();
+  await sockets[0]!.closed;
+  sockets[2]!.close();
+  await sockets[2]!.closed;
+  // Relay 1 still has a socket there, relay 2 none: wait (bounded) for relay 2 to unsubscribe.
+  for (let i = 0; i < 50 && (await subscribers(channel)) !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await subscribers(channel)).toBe(1);
+  sockets[1]!.close();
+  await sockets[1]!.closed;
+  for (let i = 0; i < 50 && (await subscribers(channel)) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await subscribers(channel)).toBe(0);
+  redis.disconnect();
 });
