@@ -14,9 +14,12 @@ export function createPublisher(redis: Redis) {
         encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)),
       );
     },
-    /** To one socket. */
-    socket(relay: string, sid: string, frame: string): Promise<unknown> {
-      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'sid', sid }, frame));
+    /** To one socket; with `a`, the answer to its move stamped `a`. */
+    socket(relay: string, sid: string, frame: string, a?: number): Promise<unknown> {
+      return redis.publish(
+        relayChannel(relay),
+        encodeCoreOut(a === undefined ? { t: 'sid', sid } : { t: 'sid', sid, a }, frame),
+      );
     },
     join(relay: string, sid: string, status: 200 | 403 | 404, frame = ''): Promise<unknown> {
       return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status }, frame));

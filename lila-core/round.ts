@@ -7,7 +7,9 @@ import type { Publisher } from './publish.js';
 
 /** Game-room actions arriving from relays: join, move, resign. */
 export function createRound(games: Games, publish: Publisher, now: () => number, log: Logger) {
-  const tell = (m: SocketEnvelope, frame: string) => publish.socket(m.relay, m.sid, frame);
+  /** With a move stamped `a`, the answer carries `a` so the relay stops sending the move again. */
+  const tell = (m: SocketEnvelope, frame: string) =>
+    publish.socket(m.relay, m.sid, frame, m.t === 'move' ? m.d.a : undefined);
 
   const join = (m: Extract<SocketEnvelope, { t: 'join' }>, gameId: string) =>
     games.read(gameId, (game) => {
@@ -26,6 +28,8 @@ export function createRound(games: Games, publish: Publisher, now: () => number,
     }
     if (!result) return tell(m, errorFrame('not_your_game', 'no such game'));
     if (!result.ok) return tell(m, errorFrame(result.refusal.code, result.refusal.message));
+    // Saved and published: now, and only now, the mover hears that its move landed.
+    if (m.t === 'move' && m.d.a !== undefined) return tell(m, JSON.stringify({ t: 'ack', d: m.d.a }));
   };
 
   return async (m: SocketEnvelope): Promise<unknown> => {
@@ -35,7 +39,9 @@ export function createRound(games: Games, publish: Publisher, now: () => number,
       case 'join':
         return join(m, gameId);
       case 'move':
-        return act(m, gameId, (game, at) => move(game, m.user, m.d.u, at));
+        return act(m, gameId, (game, at) =>
+          move(game, m.user, m.d.u, at, m.d.a === undefined ? undefined : { sid: m.sid, a: m.d.a }),
+        );
       case 'resign':
         return act(m, gameId, (game, at) => resign(game, m.user, at));
     }

@@ -9,8 +9,15 @@ import { z } from 'zod';
 /** On a room channel (`game:<id>`, `user:<id>`, `lobby`, `site`, ...): the frame goes to the room. */
 export const RoomEvent = z.object({ t: z.literal('room'), v: z.number().int().nonnegative().optional() });
 
-/** On `relay:<id>`: the frame goes to one socket. */
-export const TellSocket = z.object({ t: z.literal('sid'), sid: z.string() });
+/**
+ * On `relay:<id>`: the frame goes to one socket. With `a`, it answers (acks or refuses) the move
+ * that socket stamped `a`, and the relay stops sending that move again.
+ */
+export const TellSocket = z.object({
+  t: z.literal('sid'),
+  sid: z.string(),
+  a: z.number().int().nonnegative().optional(),
+});
 
 /** On `relay:<id>`: the answer to a `join`; with 200 the frame is the first `state`. */
 export const JoinReply = z.object({

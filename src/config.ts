@@ -26,7 +26,8 @@ export function loadConfig<T extends z.ZodRawShape>(
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const name = issue?.path.join('.') ?? '?';
-  const value = env[name];
+  // Secrets are named, never shown.
+  const value = /SECRET|PASSWORD|TOKEN/.test(name) ? undefined : env[name];
   console.error(`config: ${name}${value === undefined ? '' : `=${JSON.stringify(value)}`}: ${issue?.message}`);
   process.exit(2);
 }

@@ -17,6 +17,9 @@ export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer };
 /** Moves waiting for lila-core to listen again, at most. Past that the oldest are refused. */
 const MAX_HELD = 1000;
 const PROBE_MS = 250;
+/** A stamped move lila-core has not answered is sent again this often, this many times at most. */
+const ANSWER_TIMEOUT_MS = 3000;
+const MAX_SENDS = 5;
 
 /**
  * Everything the relay says to lila-core: numbered envelopes on `site-in`, kept for resends,
@@ -25,6 +28,10 @@ const PROBE_MS = 250;
  * A message counts as delivered only when Redis handed it to a subscriber (PUBLISH returns
  * how many). When nobody listens (lila-core restarting), moves are held in order and published
  * again once it is back, as lila-ws does with its "critical" messages; other actions are refused.
+ *
+ * A move stamped with an ack id `a` is sent again until lila-core answers it (an ack once it is
+ * saved, or an error): lila-core may die with the move in its socket buffer. lila-core plays a
+ * move sent twice only once.
  */
 export function createCoreLink(o: {
   relayId: string;
@@ -40,6 +47,8 @@ export function createCoreLink(o: {
   const held: { message: Unnumbered; payload?: string; settle: (delivered: boolean) => void }[] = [];
   let probe: NodeJS.Timeout | undefined;
   let flushing = false;
+  /** Stamped moves lila-core has not answered yet, by `sid a`. */
+  const unanswered = new Map<string, { timer: NodeJS.Timeout; sending: boolean }>();
 
   const number = (message: Unnumbered) => outbox.add((seq) => JSON.stringify({ ...relay, seq, ...message }));
   const heard = (payload: string) => o.publisher.publish(SITE_IN, payload).then((n) => n > 0);
@@ -90,9 +99,42 @@ export function createCoreLink(o: {
     return critical ? hold(message, payload) : false;
   }
 
+  /** Sends a stamped move, and again after each silence, until answered or MAX_SENDS. */
+  function sendUntilAnswered(key: string, message: Unnumbered, sends = 1): Promise<boolean> {
+    const entry = { sending: true, timer: setTimeout(() => retry(), ANSWER_TIMEOUT_MS) };
+    const retry = () => {
+      if (unanswered.get(key) !== entry) return;
+      if (entry.sending) return void (entry.timer = setTimeout(retry, ANSWER_TIMEOUT_MS));
+      if (sends >= MAX_SENDS) return void unanswered.delete(key);
+      o.log.warn({ sid: message.sid, sends }, 'no answer from lila-core; sending the move again');
+      void sendUntilAnswered(key, message, sends + 1);
+    };
+    clearTimeout(unanswered.get(key)?.timer);
+    unanswered.set(key, entry);
+    return deliver(message, true).finally(() => (entry.sending = false));
+  }
+
   return {
     action(sid: string, user: string | null, room: RoomName, action: ClientAction): Promise<boolean> {
-      return deliver({ sid, user, room, ...action }, action.t === 'move');
+      const message: Unnumbered = { sid, user, room, ...action };
+      if (action.t === 'move' && action.d.a !== undefined) return sendUntilAnswered(`${sid} ${action.d.a}`, message);
+      return deliver(message, action.t === 'move');
+    },
+
+    /** lila-core answered the move `sid` stamped `a`, or the socket gave up on it. */
+    answered(sid: string, a: number): void {
+      const key = `${sid} ${a}`;
+      clearTimeout(unanswered.get(key)?.timer);
+      unanswered.delete(key);
+    },
+
+    /** The socket closed: its moves are no longer waited for. */
+    forget(sid: string): void {
+      for (const [key, entry] of unanswered)
+        if (key.startsWith(`${sid} `)) {
+          clearTimeout(entry.timer);
+          unanswered.delete(key);
+        }
     },
 
     join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch'): Promise<JoinAnswer> {
@@ -135,6 +177,7 @@ export function createCoreLink(o: {
 
     close(): void {
       clearInterval(probe);
+      for (const entry of unanswered.values()) clearTimeout(entry.timer);
       for (const h of held.splice(0)) h.settle(false);
     },
   };

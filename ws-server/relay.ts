@@ -53,6 +53,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         // One parse, one publish: uWS copies the same bytes to every socket of the room.
         return void app.publish(channel, frame, false);
       case 'sid': {
+        if (header.a !== undefined) core.answered(header.sid, header.a);
         const ws = sockets.get(header.sid);
         return void (ws && !ws.getUserData().closed && ws.send(frame, false));
       }
@@ -114,7 +115,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       } else if (target.tokenRequired) {
         return refuse('401 Unauthorized', 'no_token', `/${target.endpoint} needs a token`);
       }
-      if (target.endpoint === 'user' && target.id !== user)
+      if (target.endpoint === 'user' && target.id?.toLowerCase() !== user)
         return refuse('403 Forbidden', 'forbidden', 'this is not your user channel');
 
       const sid = randomBytes(9).toString('base64url');
@@ -171,11 +172,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       const { action } = frame;
       core.action(data.sid, data.user, data.route.room, action).then(
         (delivered) => {
-          if (data.closed) return;
-          if (!delivered)
-            ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
-          else if (action.t === 'move' && action.d.a !== undefined)
-            ws.send(JSON.stringify({ t: 'ack', d: action.d.a }), false);
+          if (delivered || data.closed) return;
+          if (action.t === 'move' && action.d.a !== undefined) core.answered(data.sid, action.d.a);
+          ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
         },
         () => !data.closed && ws.send(errorFrame('unavailable', 'the server could not take this action'), false),
       );
@@ -185,6 +184,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       const data = ws.getUserData();
       data.closed = true;
       sockets.delete(data.sid);
+      core.forget(data.sid);
       for (const room of data.rooms) if (room !== Room.site) rooms.leave(room);
     },
   });

@@ -16,7 +16,10 @@ const id = '([A-Za-z0-9_-]{1,32})';
 const patterns: [RegExp, (m: string) => Route][] = [
   [new RegExp(`^/play/${id}$`), (g) => ({ endpoint: 'play', room: Room.game(g), tokenRequired: true, id: g })],
   [new RegExp(`^/watch/${id}$`), (g) => ({ endpoint: 'watch', room: Room.game(g), tokenRequired: false, id: g })],
-  [new RegExp(`^/user/${id}$`), (u) => ({ endpoint: 'user', room: Room.user(u), tokenRequired: true, id: u })],
+  [
+    new RegExp(`^/user/${id}$`),
+    (u) => ({ endpoint: 'user', room: Room.user(u.toLowerCase()), tokenRequired: true, id: u.toLowerCase() }),
+  ],
   [/^\/lobby$/, () => ({ endpoint: 'lobby', room: Room.lobby, tokenRequired: false })],
   [/^\/site$/, () => ({ endpoint: 'site', room: Room.site, tokenRequired: false })],
 ];

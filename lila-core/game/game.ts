@@ -20,12 +20,18 @@ export type Game = {
   /** The version of the game room: the number of events published to it. */
   v: number;
   createdAt: number;
+  /** Each side's last move as its socket stamped it, so that a move sent twice is played once. */
+  lastMoveFrom: Partial<Record<Color, MoveOrigin>>;
 };
+
+/** The socket and ack id of a move. */
+export type MoveOrigin = { sid: string; a: number };
 
 /** Room events, stamped with the version they make. */
 export type GameEvent = ClientOutOf<'move'> | ClientOutOf<'end'>;
 
 export type Refusal = { code: ErrorCode; message: string };
+/** A transition with no events left the game as it was (a move sent again, already played). */
 export type Transition = { ok: true; game: Game; events: GameEvent[] } | { ok: false; refusal: Refusal };
 
 const refuse = (code: ErrorCode, message: string): Transition => ({ ok: false, refusal: { code, message } });
@@ -51,6 +57,7 @@ export function newGame(
     winner: null,
     v: 0,
     createdAt: now,
+    lastMoveFrom: {},
   };
 }
 
@@ -90,7 +97,14 @@ function playable(game: Game, userId: string | null): Refusal | Color {
   return color;
 }
 
-export function move(game: Game, userId: string | null, uci: string, now: number): Transition {
+const sentAgain = (game: Game, color: Color, origin: MoveOrigin) => {
+  const last = game.lastMoveFrom[color];
+  return last !== undefined && last.sid === origin.sid && origin.a <= last.a;
+};
+
+export function move(game: Game, userId: string | null, uci: string, now: number, origin?: MoveOrigin): Transition {
+  const player = colorOf(game, userId);
+  if (player && origin && sentAgain(game, player, origin)) return { ok: true, game, events: [] };
   const color = playable(game, userId);
   if (typeof color !== 'string') return { ok: false, refusal: color };
   if (color !== turnOf(game)) return refuse('not_your_turn', 'it is not your turn');
@@ -106,8 +120,12 @@ export function move(game: Game, userId: string | null, uci: string, now: number
   if (!played.ok) return refuse('illegal_move', played.message);
 
   const v = game.v + 1;
+  const lastMoveFrom = { ...game.lastMoveFrom };
+  if (origin) lastMoveFrom[color] = origin;
+  else delete lastMoveFrom[color];
   const next: Game = {
     ...game,
+    lastMoveFrom,
     clock: punched.clock,
     moves: [...game.moves, uci],
     sans: [...game.sans, played.san],

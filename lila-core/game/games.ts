@@ -62,7 +62,7 @@ export function createGames(repo: GameRepo, publish: Publisher, now: () => numbe
         const game = await load(id);
         if (!game) return undefined;
         const result = transition(game, now());
-        if (!result.ok) return result;
+        if (!result.ok || result.game === game) return result;
         await repo.update(game.v, result.game, now());
         keep(result.game);
         // One connection keeps them in order; no need to wait for each before the next.

@@ -15,6 +15,7 @@ type GameDoc = {
   /** Remaining milliseconds of each side at the start of the current turn. */
   remaining: { white: number; black: number };
   runningSince: Date | null;
+  lastMoveFrom?: Game['lastMoveFrom'];
   createdAt: Date;
   updatedAt: Date;
 };
@@ -29,6 +30,7 @@ const toDoc = (game: Game, now: number): GameDoc => ({
   v: game.v,
   remaining: game.clock.remaining,
   runningSince: game.clock.runningSince === null ? null : new Date(game.clock.runningSince),
+  lastMoveFrom: game.lastMoveFrom,
   createdAt: new Date(game.createdAt),
   updatedAt: new Date(now),
 });
@@ -48,6 +50,7 @@ function fromDoc(doc: GameDoc): Game {
     winner: doc.winner,
     v: doc.v,
     createdAt: doc.createdAt.getTime(),
+    lastMoveFrom: doc.lastMoveFrom ?? {},
   };
 }
 

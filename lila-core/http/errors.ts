@@ -15,7 +15,8 @@ export class HttpError extends Error {
 
 /** Parses a request body with its schema, or refuses it with 400 naming the first problem. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
-  const parsed = schema.safeParse(body ?? {});
+  // No body at all reads as {}; an explicit null is a body, and must pass the schema.
+  const parsed = schema.safeParse(body === undefined ? {} : body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';

@@ -98,7 +98,7 @@ describe.each(['core', 'relay'] as const)('%s', (kind) => {
   });
 
   // src/log.ts promises that secrets are never logged; the refusal line echoes every bad value.
-  test('BUG: a refused SESSION_SECRET is echoed on stderr', async () => {
+  test('a refused SESSION_SECRET is named but not echoed on stderr', async () => {
     const exit = await run(kind, { SESSION_SECRET: 'my-real-secret-typo-too-short' });
     expect(exit.code).toBe(2);
     expect(exit.stderr).not.toContain('my-real-secret-typo-too-short');

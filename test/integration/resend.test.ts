@@ -93,3 +93,21 @@ test('a relay publishes again what lila-core asks for, from its kept messages', 
   expect((await getGame(stack, gameId)).moves).toEqual(['d2d4']);
   w.close();
 });
+
+test('a move sent twice with the same ack id is played once, and acked each time', async () => {
+  const [white, black] = [await newUser(stack, 'w'), await newUser(stack, 'b')];
+  const gameId = await newGame(stack, white, black);
+  const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
+  await w.next((f) => f.t === 'state');
+  w.send({ t: 'move', d: { u: 'c2c4', a: 7 } });
+  expect(await w.next((f) => f.t === 'move')).toMatchObject({ v: 1, d: { uci: 'c2c4' } });
+  expect(await w.next()).toEqual({ t: 'ack', d: 7 });
+  // As a browser does when an ack is slow: the very same frame again.
+  w.send({ t: 'move', d: { u: 'c2c4', a: 7 } });
+  expect(await w.next()).toEqual({ t: 'ack', d: 7 });
+  expect(await getGame(stack, gameId)).toMatchObject({ moves: ['c2c4'], v: 1 });
+  // The next ack id is a new move, and refused as such (black is to move).
+  w.send({ t: 'move', d: { u: 'd2d4', a: 8 } });
+  expect(await w.next()).toMatchObject({ t: 'error', d: { code: 'not_your_turn' } });
+  w.close();
+});

@@ -1,8 +1,9 @@
 import WebSocket from 'ws';
 
 /**
- * A test's WebSocket: every frame it receives is queued, and `next` awaits the next one
- * (optionally the next that matches), failing after a timeout rather than hanging.
+ * A test's WebSocket: every frame it receives is queued, and `next` takes the first one (or the
+ * first that matches, leaving the others queued), awaiting it if needed and failing after a
+ * timeout rather than hanging. `seen` keeps every frame, in order, for checks of the whole flow.
  */
 export type Client = {
   ws: WebSocket;
@@ -50,7 +51,7 @@ export function connect(url: string, headers: Record<string, string> = {}): Prom
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const i = queue.findIndex((f) => match(f));
-        if (i >= 0) return queue.splice(0, i + 1)[i] as T;
+        if (i >= 0) return queue.splice(i, 1)[0] as T;
         if (ws.readyState === WebSocket.CLOSED)
           throw new Error(`socket closed while waiting; seen ${JSON.stringify(seen)}`);
         const left = deadline - Date.now();
