@@ -6,10 +6,12 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Node packages, when absent or older than the lockfile.
+# Node packages, when absent or older than the lockfile. `npm install` follows the lockfile; we
+# do not use `npm ci`, which refuses it here because the registry serves only this platform's
+# optional native packages, so the lockfile cannot list the others.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "installing node packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  say "installing node packages"
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # Debian packages: redis-server (the bus).
