@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { SITE_IN } from '../protocol/channels.js';
 import { CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
+import type { Tap } from '../src/tap.js';
 import { createInbox } from './inbox.js';
 import type { Publisher } from './publish.js';
 
@@ -15,6 +16,7 @@ export async function consumeSiteIn(o: {
   handle: (m: SocketEnvelope) => Promise<unknown>;
   now: () => number;
   log: Logger;
+  tap?: Tap;
 }) {
   const inbox = createInbox((relay, boot, from) => {
     o.log.warn({ relay, from }, 'gap in site-in; asking the relay to resend');
@@ -23,6 +25,7 @@ export async function consumeSiteIn(o: {
 
   o.subscriber.on('message', (channel: string, message: string) => {
     if (channel !== SITE_IN) return;
+    o.tap?.({ dir: 'site-in', raw: message });
     let json: unknown;
     try {
       json = JSON.parse(message);

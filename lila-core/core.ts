@@ -1,6 +1,11 @@
 import type { Server } from 'node:http';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { CORE_CLOCK } from '../protocol/channels.js';
 import type { Logger } from '../src/log.js';
+import { manualClock, systemClock } from '../src/clock.js';
 import { connectRedis, redisState } from '../src/redis.js';
+import type { Tap } from '../src/tap.js';
 import { createAccounts } from './accounts.js';
 import { consumeSiteIn } from './bus.js';
 import { createChallenges } from './challenges.js';
@@ -13,19 +18,26 @@ import { createRound } from './round.js';
 
 export type CoreConfig = {
   port: number;
+  /** `manual`: time moves only on `core-clock` messages (fixtures). */
+  clock: 'system' | 'manual';
   redisUrl: string;
   mongoUrl: string;
   secret: string;
   sessionTtlSeconds: number;
+  /** The message recorder (`TAP`), closed with lila-core. */
+  tap?: Tap;
 };
 
 /** Boots lila-core: MongoDB, the unfinished games, `site-in`, then the HTTP API. */
-export async function startCore(config: CoreConfig, log: Logger, now: () => number = Date.now) {
+export async function startCore(config: CoreConfig, log: Logger) {
+  const manual = config.clock === 'manual' ? manualClock(Date.now()) : undefined;
+  const clock = manual ?? systemClock;
+  const now = () => clock.now();
   const startedAt = now();
   const { client: mongo, db } = await connectMongo(config.mongoUrl);
   const publisher = connectRedis(config.redisUrl, 'core-pub', log);
   const subscriber = connectRedis(config.redisUrl, 'core-sub', log);
-  const publish = createPublisher(publisher);
+  const publish = createPublisher(publisher, config.tap);
 
   const repo = createGameRepo(db);
   await repo.init();
@@ -34,7 +46,8 @@ export async function startCore(config: CoreConfig, log: Logger, now: () => numb
   const accounts = createAccounts(db);
   const challenges = createChallenges(games, publish, now);
   const round = createRound(games, publish, now, log);
-  await consumeSiteIn({ subscriber, publish, handle: round, now, log });
+  await consumeSiteIn({ subscriber, publish, handle: round, now, log, tap: config.tap });
+  if (manual) await obeyClockChannel(subscriber, publisher, manual, log);
 
   const health = async () => {
     const redis = redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
@@ -57,6 +70,7 @@ export async function startCore(config: CoreConfig, log: Logger, now: () => numb
     now,
     health,
     log,
+    tap: config.tap,
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
@@ -70,6 +84,26 @@ export async function startCore(config: CoreConfig, log: Logger, now: () => numb
       await subscriber.quit().catch(() => undefined);
       await publisher.quit().catch(() => undefined);
       await mongo.close();
+      await config.tap?.close();
     },
   };
 }
+
+/** With a manual clock: moves time forward when a fixture says so, and answers when done. */
+async function obeyClockChannel(
+  subscriber: Redis,
+  publisher: Redis,
+  clock: ReturnType<typeof manualClock>,
+  log: Logger,
+) {
+  subscriber.on('message', (channel: string, message: string) => {
+    if (channel !== CORE_CLOCK) return;
+    const order = ClockOrder.safeParse(JSON.parse(message));
+    if (!order.success) return log.warn({ message }, 'bad clock order');
+    void publisher.publish(order.data.reply, JSON.stringify({ now: clock.advance(order.data.advance) }));
+  });
+  await subscriber.subscribe(CORE_CLOCK);
+  log.warn('manual clock: time moves only on core-clock orders');
+}
+
+const ClockOrder = z.object({ advance: z.number().nonnegative(), reply: z.string() });

@@ -3,6 +3,7 @@ import { commonEnv, loadConfig, port } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { runService } from '../src/process.js';
 import { sessionSecret } from '../src/secret.js';
+import { openTap } from '../src/tap.js';
 import { startCore } from './core.js';
 
 const env = loadConfig({
@@ -12,11 +13,13 @@ const env = loadConfig({
     .string()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'a mongodb:// URL')
     .default('mongodb://127.0.0.1:27017/lila'),
+  CLOCK: z.enum(['system', 'manual']).default('system'),
   SESSION_TTL: z.coerce
     .number()
     .int()
     .min(60)
     .default(30 * 24 * 3600),
+  TAP: z.string().optional(),
 });
 const log = createLogger('core', env.LOG_LEVEL);
 
@@ -24,10 +27,12 @@ runService('lila-core', log, () =>
   startCore(
     {
       port: env.PORT,
+      clock: env.CLOCK,
       redisUrl: env.REDIS_URL,
       mongoUrl: env.MONGO_URL,
       secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
       sessionTtlSeconds: env.SESSION_TTL,
+      tap: openTap(env.TAP, 'core'),
     },
     log,
   ),

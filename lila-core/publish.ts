@@ -2,30 +2,33 @@ import type { Redis } from 'ioredis';
 import { relayChannel, type RoomName } from '../protocol/channels.js';
 import type { ClientOut } from '../protocol/client-out.js';
 import { encodeCoreOut } from '../protocol/wire.js';
+import type { Tap } from '../src/tap.js';
 
 /** Everything lila-core says to relays. Each frame is serialized once, whatever the audience. */
-export function createPublisher(redis: Redis) {
+export function createPublisher(redis: Redis, tap?: Tap) {
+  // The one place lila-core publishes, so that the tap sees every message exactly as sent.
+  const publish = (channel: string, message: string): Promise<unknown> => {
+    tap?.({ dir: 'pub', channel, raw: message });
+    return redis.publish(channel, message);
+  };
   return {
     /** To every socket in `room`, on every relay. */
     room(room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
       const v = 'v' in frame ? frame.v : undefined;
-      return redis.publish(
-        room,
-        encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)),
-      );
+      return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
     },
     /** To one socket; with `a`, the answer to its move stamped `a`. */
     socket(relay: string, sid: string, frame: string, a?: number): Promise<unknown> {
-      return redis.publish(
+      return publish(
         relayChannel(relay),
         encodeCoreOut(a === undefined ? { t: 'sid', sid } : { t: 'sid', sid, a }, frame),
       );
     },
     join(relay: string, sid: string, status: 200 | 403 | 404, frame = ''): Promise<unknown> {
-      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status }, frame));
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status }, frame));
     },
     resend(relay: string, boot: string, from: number): Promise<unknown> {
-      return redis.publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));
     },
   };
 }

@@ -3,6 +3,12 @@
 /** Every client action, from every relay, to lila-core. */
 export const SITE_IN = 'site-in';
 
+/**
+ * Only when lila-core runs with CLOCK=manual (fixtures): `{"advance":<ms>,"reply":<channel>}`
+ * moves its clock forward, then it publishes `{"now":<ms>}` on the reply channel.
+ */
+export const CORE_CLOCK = 'core-clock';
+
 /** Answers for single sockets of one relay (first state, errors, join replies). */
 export const relayChannel = (relayId: string): string => `relay:${relayId}`;
 

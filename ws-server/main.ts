@@ -4,6 +4,7 @@ import { commonEnv, loadConfig, port } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { runService } from '../src/process.js';
 import { sessionSecret } from '../src/secret.js';
+import { openTap } from '../src/tap.js';
 import { startRelay } from './relay.js';
 
 const env = loadConfig({
@@ -14,6 +15,7 @@ const env = loadConfig({
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'up to 64 characters among A-Z, a-z, 0-9, _ . : -')
     .optional(),
   JOIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  TAP: z.string().optional(),
 });
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
 const log = createLogger('relay', env.LOG_LEVEL, { relay: relayId });
@@ -26,6 +28,7 @@ runService('relay', log, () =>
       redisUrl: env.REDIS_URL,
       secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
       joinTimeoutMs: env.JOIN_TIMEOUT_MS,
+      tap: openTap(env.TAP, relayId),
     },
     log,
   ),

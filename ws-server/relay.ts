@@ -6,6 +6,7 @@ import { errorFrame } from '../protocol/client-out.js';
 import { decodeCoreOut } from '../protocol/wire.js';
 import type { Logger } from '../src/log.js';
 import { connectRedis, redisState } from '../src/redis.js';
+import type { Tap } from '../src/tap.js';
 import { verifyToken } from '../src/token.js';
 import { createCoreLink } from './core-link.js';
 import { readFrame } from './frames.js';
@@ -13,11 +14,21 @@ import { createRooms } from './rooms.js';
 import { route, tokenFrom, type Route } from './routes.js';
 import { loadNativeUws } from './uws.js';
 
-export type RelayConfig = { port: number; relayId: string; redisUrl: string; secret: string; joinTimeoutMs: number };
+export type RelayConfig = {
+  port: number;
+  relayId: string;
+  redisUrl: string;
+  secret: string;
+  joinTimeoutMs: number;
+  /** The message recorder (`TAP`), closed with the relay. */
+  tap?: Tap;
+};
 
 type SocketData = {
   sid: string;
   user: string | null;
+  /** The URL path, without the query (which may hold a token). */
+  path: string;
   route: Route;
   rooms: RoomName[];
   /** The `state` frame that opens /play and /watch. */
@@ -38,6 +49,13 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const startedAt = Date.now();
   const ownChannel = relayChannel(config.relayId);
   const app: TemplatedApp = uws.App();
+  const tap = config.tap;
+
+  /** Everything sent to one socket goes through here, so that the tap sees it. */
+  const send = (ws: WebSocket<SocketData>, frame: string | Buffer): void => {
+    ws.send(frame, false);
+    tap?.({ dir: 'out', sid: ws.getUserData().sid, raw: frame.toString() });
+  };
 
   // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
   void subscriber.subscribe(ownChannel);
@@ -51,11 +69,12 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     switch (header.t) {
       case 'room':
         // One parse, one publish: uWS copies the same bytes to every socket of the room.
-        return void app.publish(channel, frame, false);
+        app.publish(channel, frame, false);
+        return tap?.({ dir: 'topic', topic: channel, raw: frame.toString() });
       case 'sid': {
         if (header.a !== undefined) core.answered(header.sid, header.a);
         const ws = sockets.get(header.sid);
-        return void (ws && !ws.getUserData().closed && ws.send(frame, false));
+        return void (ws && !ws.getUserData().closed && send(ws, frame));
       }
       case 'join':
         return core.answerJoin(header.sid, { status: header.status, frame: Buffer.from(frame) });
@@ -139,7 +158,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         if (aborted) return leaveAll();
         res.cork(() =>
           res.upgrade<SocketData>(
-            { sid, user, route: target, rooms: [...joined, Room.site], first, closed: false },
+            { sid, user, path, route: target, rooms: [...joined, Room.site], first, closed: false },
             key,
             protocol,
             extensions,
@@ -156,33 +175,39 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     open: (ws) => {
       const data = ws.getUserData();
       sockets.set(data.sid, ws);
+      tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: config.relayId });
       for (const room of data.rooms) ws.subscribe(room);
-      if (data.first) ws.send(data.first, false);
+      if (data.first) send(ws, data.first);
       data.first = undefined;
     },
 
     message: (ws, message, isBinary) => {
       if (isBinary) return ws.end(CloseCode.binary, 'binary frames are not accepted');
-      if (message.byteLength > MAX_FRAME_BYTES)
-        return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       const data = ws.getUserData();
-      const frame = readFrame(Buffer.from(message).toString('utf8'), data.route.endpoint);
-      if (frame.kind === 'ping') return void ws.send(PONG, false);
-      if (frame.kind === 'refused') return void ws.send(errorFrame(frame.code, frame.message), false);
+      if (message.byteLength > MAX_FRAME_BYTES) {
+        tap?.({ dir: 'in', sid: data.sid, raw: Buffer.from(message).toString('utf8') });
+        return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+      }
+      const text = Buffer.from(message).toString('utf8');
+      tap?.({ dir: 'in', sid: data.sid, raw: text });
+      const frame = readFrame(text, data.route.endpoint);
+      if (frame.kind === 'ping') return send(ws, PONG);
+      if (frame.kind === 'refused') return send(ws, errorFrame(frame.code, frame.message));
       const { action } = frame;
       core.action(data.sid, data.user, data.route.room, action).then(
         (delivered) => {
           if (delivered || data.closed) return;
           if (action.t === 'move' && action.d.a !== undefined) core.answered(data.sid, action.d.a);
-          ws.send(errorFrame('unavailable', 'the game server is restarting; try again in a moment'), false);
+          send(ws, errorFrame('unavailable', 'the game server is restarting; try again in a moment'));
         },
-        () => !data.closed && ws.send(errorFrame('unavailable', 'the server could not take this action'), false),
+        () => !data.closed && send(ws, errorFrame('unavailable', 'the server could not take this action')),
       );
     },
 
-    close: (ws) => {
+    close: (ws, code) => {
       const data = ws.getUserData();
       data.closed = true;
+      tap?.({ dir: 'close', sid: data.sid, code });
       sockets.delete(data.sid);
       core.forget(data.sid);
       for (const room of data.rooms) if (room !== Room.site) rooms.leave(room);
@@ -204,6 +229,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       uws.us_listen_socket_close(listenSocket as never);
       for (const ws of sockets.values()) ws.end(CloseCode.restart, 'relay restarting');
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      await tap?.close();
     },
   };
 }

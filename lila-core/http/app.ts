@@ -1,15 +1,16 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { GameId } from '../../protocol/game.js';
 import { AccountCreate, ChallengeCreate, SessionCreate } from '../../protocol/http.js';
 import { randomId } from '../../src/ids.js';
 import type { Logger } from '../../src/log.js';
-import { signToken } from '../../src/token.js';
+import { redactSecrets, type Tap } from '../../src/tap.js';
+import { signToken, verifyToken } from '../../src/token.js';
 import type { Accounts } from '../accounts.js';
 import type { Challenges } from '../challenges.js';
 import { toJson } from '../game/game.js';
 import type { Games } from '../game/games.js';
 import { toPgn } from '../game/pgn.js';
-import { requireSession } from './auth.js';
+import { bearerToken, requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
 
 export type HttpDeps = {
@@ -21,11 +22,14 @@ export type HttpDeps = {
   now: () => number;
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
   log: Logger;
+  tap?: Tap;
 };
 
 export function createHttpApp(d: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // First, so that it also sees the requests the JSON parser refuses.
+  if (d.tap) app.use(tapRequests(d.tap, d.secret));
   app.use(express.json({ limit: '16kb', strict: false }));
 
   const session = (user: { id: string; name: string }) => ({
@@ -100,4 +104,34 @@ export function createHttpApp(d: HttpDeps): Express {
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;
+}
+
+/**
+ * Records every API call once answered: method, path, status, the caller's user id (never the
+ * token), and the JSON body and response with passwords and tokens redacted.
+ */
+function tapRequests(tap: Tap, secret: string): RequestHandler {
+  return (req, res, next) => {
+    const path = req.path;
+    let response: unknown = null;
+    const json = res.json.bind(res);
+    res.json = (body: unknown) => {
+      response = body;
+      return json(body);
+    };
+    res.on('finish', () => {
+      const token = bearerToken(req);
+      const verified = token === undefined ? undefined : verifyToken(secret, token);
+      tap({
+        dir: 'http',
+        method: req.method,
+        path,
+        status: res.statusCode,
+        user: verified?.ok ? verified.session.userId : null,
+        body: redactSecrets(req.body),
+        response: redactSecrets(response),
+      });
+    });
+    next();
+  };
 }
