@@ -1,0 +1,3 @@
+import { replayOpenings } from './replay.js';
+
+replayOpenings('a.tsv');
