@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { fixtureFiles, loadFixture } from '../src/fixtures/files.js';
-import { runFixture, type Target } from '../src/fixtures/run.js';
+import { describeFailure, runFixture, type Target } from '../src/fixtures/run.js';
 import { startStack, type Stack } from '../src/stack.js';
 
 /**
@@ -43,9 +43,7 @@ async function main(): Promise<number> {
         console.log(`✓ ${file} (${outcome.steps} steps, ${Date.now() - started} ms)`);
       } else {
         failed++;
-        console.log(`✗ ${file}:${outcome.line}`);
-        if (outcome.step) console.log(`  step: ${JSON.stringify(outcome.step)}`);
-        console.log(outcome.message.replace(/^/gm, '  '));
+        console.log(describeFailure(file, outcome));
       }
     }
   } finally {
