@@ -14,6 +14,8 @@ export async function consumeSiteIn(o: {
   subscriber: Redis;
   publish: Publisher;
   handle: (m: SocketEnvelope) => Promise<unknown>;
+  /** A relay's heartbeat. */
+  onTick?: (relay: string, boot: string) => void;
   now: () => number;
   log: Logger;
   tap?: Tap;
@@ -35,7 +37,10 @@ export async function consumeSiteIn(o: {
     const parsed = CoreIn.safeParse(json);
     if (!parsed.success) return o.log.warn({ issue: parsed.error.issues[0]?.message }, 'site-in: refused message');
     const m = parsed.data;
-    if (m.t === 'tick') return inbox.tick(m.relay, m.boot, m.d.last);
+    if (m.t === 'tick') {
+      o.onTick?.(m.relay, m.boot);
+      return inbox.tick(m.relay, m.boot, m.d.last);
+    }
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
     o.handle(m).catch((err: Error) =>
       o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'),

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CORE_CLOCK } from '../protocol/channels.js';
 import type { Logger } from '../src/log.js';
-import { manualClock, systemClock } from '../src/clock.js';
+import { manualClock, systemClock, type ManualClock } from '../src/clock.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { createAccounts } from './accounts.js';
@@ -14,6 +14,7 @@ import { createGames } from './game/games.js';
 import { createGameRepo } from './game/repo.js';
 import { createHttpApp } from './http/app.js';
 import { createPublisher } from './publish.js';
+import { createPresence } from './presence.js';
 import { createRound } from './round.js';
 
 export type CoreConfig = {
@@ -41,12 +42,22 @@ export async function startCore(config: CoreConfig, log: Logger) {
 
   const repo = createGameRepo(db);
   await repo.init();
-  const games = createGames(repo, publish, now);
+  const games = createGames(repo, publish, clock);
   const restored = await games.restore();
   const accounts = createAccounts(db);
   const challenges = createChallenges(games, publish, now);
-  const round = createRound(games, publish, now, log);
-  await consumeSiteIn({ subscriber, publish, handle: round, now, log, tap: config.tap });
+  const presence = createPresence(games, publish, clock);
+  const sweeper = setInterval(() => presence.sweep(), 2_000);
+  const round = createRound(games, presence, publish, now, log);
+  await consumeSiteIn({
+    subscriber,
+    publish,
+    handle: round,
+    onTick: (relay, boot) => presence.ticked(relay, boot),
+    now,
+    log,
+    tap: config.tap,
+  });
   if (manual) await obeyClockChannel(subscriber, publisher, manual, log);
 
   const health = async () => {
@@ -80,6 +91,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
 
   return {
     async close(): Promise<void> {
+      clearInterval(sweeper);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await subscriber.quit().catch(() => undefined);
       await publisher.quit().catch(() => undefined);
@@ -90,17 +102,18 @@ export async function startCore(config: CoreConfig, log: Logger) {
 }
 
 /** With a manual clock: moves time forward when a fixture says so, and answers when done. */
-async function obeyClockChannel(
-  subscriber: Redis,
-  publisher: Redis,
-  clock: ReturnType<typeof manualClock>,
-  log: Logger,
-) {
+async function obeyClockChannel(subscriber: Redis, publisher: Redis, clock: ManualClock, log: Logger) {
+  let advancing: Promise<unknown> = Promise.resolve();
   subscriber.on('message', (channel: string, message: string) => {
     if (channel !== CORE_CLOCK) return;
     const order = ClockOrder.safeParse(JSON.parse(message));
     if (!order.success) return log.warn({ message }, 'bad clock order');
-    void publisher.publish(order.data.reply, JSON.stringify({ now: clock.advance(order.data.advance) }));
+    const { advance, reply } = order.data;
+    // Orders run one after another, each with every timer it makes due.
+    advancing = advancing
+      .then(() => clock.advance(advance))
+      .then((now) => publisher.publish(reply, JSON.stringify({ now })))
+      .catch((err: Error) => log.error({ err: err.message }, 'clock order failed'));
   });
   await subscriber.subscribe(CORE_CLOCK);
   log.warn('manual clock: time moves only on core-clock orders');

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
 import { relayChannel, type RoomName } from '../protocol/channels.js';
 import type { ClientOut } from '../protocol/client-out.js';
+import type { Audience } from '../protocol/core-out.js';
+import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
 import type { Tap } from '../src/tap.js';
 
@@ -17,6 +19,13 @@ export function createPublisher(redis: Redis, tap?: Tap) {
       const v = 'v' in frame ? frame.v : undefined;
       return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
     },
+    /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
+    event(room: RoomName, event: { to?: Audience; frame: { v: number } }): Promise<unknown> {
+      const header = event.to
+        ? { t: 'room' as const, v: event.frame.v, to: event.to }
+        : { t: 'room' as const, v: event.frame.v };
+      return publish(room, encodeCoreOut(header, JSON.stringify(event.frame)));
+    },
     /** To one socket; with `a`, the answer to its move stamped `a`. */
     socket(relay: string, sid: string, frame: string, a?: number): Promise<unknown> {
       return publish(
@@ -24,8 +33,14 @@ export function createPublisher(redis: Redis, tap?: Tap) {
         encodeCoreOut(a === undefined ? { t: 'sid', sid } : { t: 'sid', sid, a }, frame),
       );
     },
-    join(relay: string, sid: string, status: 200 | 403 | 404, frame = ''): Promise<unknown> {
-      return publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status }, frame));
+    join(
+      relay: string,
+      sid: string,
+      status: 200 | 403 | 404,
+      frame = '',
+      seat: { color?: Color; v?: number } = {},
+    ): Promise<unknown> {
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status, ...seat }, frame));
     },
     resend(relay: string, boot: string, from: number): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));

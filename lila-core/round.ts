@@ -1,12 +1,29 @@
+import { Room } from '../protocol/channels.js';
 import { errorFrame } from '../protocol/client-out.js';
+import { isAnonymous } from '../protocol/game.js';
 import type { SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
-import { colorOf, move, resign, toJson, type Transition } from './game/game.js';
+import { clocksInSeconds } from './game/clock.js';
+import { changed, colorOf, opposite, refuse, toJson, turnOf, type Game, type Transition } from './game/game.js';
 import type { Games } from './game/games.js';
+import {
+  drawNo,
+  drawYes,
+  moretime,
+  rematchNo,
+  rematchStarted,
+  rematchYes,
+  takebackNo,
+  takebackYes,
+} from './game/offers.js';
+import { abort, claimOutOfTime, forceEnd, move, resign } from './game/play.js';
+import type { Presence } from './presence.js';
 import type { Publisher } from './publish.js';
 
-/** Game-room actions arriving from relays: join, move, resign. */
-export function createRound(games: Games, publish: Publisher, now: () => number, log: Logger) {
+type Act = (game: Game, at: number) => Transition;
+
+/** Game-room traffic from relays: sockets joining and leaving, and every player's action. */
+export function createRound(games: Games, presence: Presence, publish: Publisher, now: () => number, log: Logger) {
   /** With a move stamped `a`, the answer carries `a` so the relay stops sending the move again. */
   const tell = (m: SocketEnvelope, frame: string) =>
     publish.socket(m.relay, m.sid, frame, m.t === 'move' ? m.d.a : undefined);
@@ -14,14 +31,18 @@ export function createRound(games: Games, publish: Publisher, now: () => number,
   const join = (m: Extract<SocketEnvelope, { t: 'join' }>, gameId: string) =>
     games.read(gameId, (game) => {
       if (!game) return publish.join(m.relay, m.sid, 404);
-      if (m.d.role === 'play' && !colorOf(game, m.user)) return publish.join(m.relay, m.sid, 403);
-      return publish.join(m.relay, m.sid, 200, JSON.stringify({ t: 'state', v: game.v, d: toJson(game, now()) }));
+      const color = m.d.role === 'play' ? colorOf(game, m.user) : undefined;
+      if (m.d.role === 'play' && !color) return publish.join(m.relay, m.sid, 403);
+      presence.joined(gameId, m, m.user, color);
+      const state = JSON.stringify({ t: 'state', v: game.v, d: toJson(game, now()) });
+      return publish.join(m.relay, m.sid, 200, state, { color, v: game.v });
     });
 
-  const act = async (m: SocketEnvelope, gameId: string, transition: Parameters<Games['act']>[1]) => {
+  const act = async (m: SocketEnvelope, gameId: string, transition: Act) => {
     let result: Transition | undefined;
     try {
       result = await games.act(gameId, transition);
+      if (result?.ok && result.rematch) result = await startRematch(result.game);
     } catch (err) {
       log.error({ game: gameId, err: (err as Error).message }, 'action failed');
       return tell(m, errorFrame('unavailable', 'the server could not save this action; try again'));
@@ -32,18 +53,79 @@ export function createRound(games: Games, publish: Publisher, now: () => number,
     if (m.t === 'move' && m.d.a !== undefined) return tell(m, JSON.stringify({ t: 'ack', d: m.d.a }));
   };
 
+  /** Same clock, colours swapped; the room follows with `redirect`, the players on their own channels too. */
+  const startRematch = async (game: Game): Promise<Transition | undefined> => {
+    const next = await games.create({ white: game.players.black, black: game.players.white }, game.clockConfig);
+    const redirect = { t: 'redirect', d: { id: next.id } } as const;
+    const result = await games.act(game.id, (g) => rematchStarted(g, next.id));
+    await Promise.all([game.players.white, game.players.black].map((p) => publish.room(Room.user(p.id), redirect)));
+    return result;
+  };
+
+  /** Chat: players talk to players, spectators (signed in) to spectators; never across. */
+  const talk =
+    (user: string | null, text: string): Act =>
+    (game) => {
+      const player = colorOf(game, user) !== undefined;
+      if (!player && (user === null || isAnonymous(user))) return refuse('not_allowed_here', 'sign in to chat');
+      return changed(game, [{ t: 'message', d: { u: user, text }, to: player ? 'players' : 'spectators' }]);
+    };
+
+  const clock = (m: SocketEnvelope, gameId: string) =>
+    games.read(gameId, (game) => {
+      if (!game) return tell(m, errorFrame('not_your_game', 'no such game'));
+      return tell(m, JSON.stringify({ t: 'clock', d: clocksInSeconds(game.clock, turnOf(game), now()) }));
+    });
+
+  const forced =
+    (m: SocketEnvelope, gameId: string, how: 'win' | 'draw'): Act =>
+    (game, at) => {
+      const color = colorOf(game, m.user);
+      const gone = color !== undefined && presence.isGone(gameId, opposite(color));
+      return forceEnd(game, m.user, how, gone, at);
+    };
+
   return async (m: SocketEnvelope): Promise<unknown> => {
     if (!m.room.startsWith('game:')) return tell(m, errorFrame('not_allowed_here', `"${m.t}" needs a game room`));
     const gameId = m.room.slice('game:'.length);
+    const as = m.user;
     switch (m.t) {
       case 'join':
         return join(m, gameId);
-      case 'move':
-        return act(m, gameId, (game, at) =>
-          move(game, m.user, m.d.u, at, m.d.a === undefined ? undefined : { sid: m.sid, a: m.d.a }),
-        );
+      case 'leave':
+        return presence.left(gameId, m);
+      case 'clock':
+        return clock(m, gameId);
+      case 'move': {
+        const origin = m.d.a === undefined ? undefined : { sid: m.sid, a: m.d.a };
+        return act(m, gameId, (game, at) => move(game, as, m.d.u, at, origin, m.d.l));
+      }
       case 'resign':
-        return act(m, gameId, (game, at) => resign(game, m.user, at));
+        return act(m, gameId, (game, at) => resign(game, as, at));
+      case 'abort':
+        return act(m, gameId, (game, at) => abort(game, as, at));
+      case 'outoftime':
+        return act(m, gameId, (game, at) => claimOutOfTime(game, as, at));
+      case 'draw-yes':
+        return act(m, gameId, (game, at) => drawYes(game, as, at));
+      case 'draw-no':
+        return act(m, gameId, (game) => drawNo(game, as));
+      case 'takeback-yes':
+        return act(m, gameId, (game, at) => takebackYes(game, as, at));
+      case 'takeback-no':
+        return act(m, gameId, (game, at) => takebackNo(game, as, at));
+      case 'moretime':
+        return act(m, gameId, (game, at) => moretime(game, as, at));
+      case 'rematch-yes':
+        return act(m, gameId, (game) => rematchYes(game, as));
+      case 'rematch-no':
+        return act(m, gameId, (game) => rematchNo(game, as));
+      case 'resign-force':
+        return act(m, gameId, forced(m, gameId, 'win'));
+      case 'draw-force':
+        return act(m, gameId, forced(m, gameId, 'draw'));
+      case 'talk':
+        return act(m, gameId, talk(as, m.d));
     }
   };
 }

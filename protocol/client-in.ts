@@ -6,26 +6,90 @@ import { Uci } from './game.js';
 /** `null` or `{"t":"p"}`; `l` is the client's measured lag in ms. The relay answers `0`. */
 export const Ping = z.union([z.null(), z.object({ t: z.literal('p'), l: z.number().optional() })]);
 
-/** Play a move. `a` is the client's ack id: the relay answers `{"t":"ack","d":a}` once published. */
+/**
+ * Play a move. `a` is the client's ack id: lila-core answers `{"t":"ack","d":a}` once the move is
+ * saved. `l` is the client's measured network lag in ms, used for lag compensation.
+ */
 export const Move = z.object({
   t: z.literal('move'),
-  d: z.object({ u: Uci, a: z.number().int().nonnegative().optional() }),
+  d: z.object({
+    u: Uci,
+    a: z.number().int().nonnegative().optional(),
+    l: z.number().int().nonnegative().max(60_000).optional(),
+  }),
 });
 
-export const Resign = z.object({ t: z.literal('resign') });
+const bare = <T extends string>(t: T) => z.object({ t: z.literal(t) });
+
+export const Resign = bare('resign');
+/** Only while fewer than two plies have been played. */
+export const Abort = bare('abort');
+/** Offer a draw, or accept the opponent's offer (or claim threefold / fifty moves). */
+export const DrawYes = bare('draw-yes');
+export const DrawNo = bare('draw-no');
+export const TakebackYes = bare('takeback-yes');
+export const TakebackNo = bare('takeback-no');
+/** +15 s to the opponent. */
+export const Moretime = bare('moretime');
+export const RematchYes = bare('rematch-yes');
+export const RematchNo = bare('rematch-no');
+/** The client believes a clock has run out; lila-core checks. */
+export const Outoftime = bare('outoftime');
+/** Claims once the opponent is `gone`: win, or draw. */
+export const ResignForce = bare('resign-force');
+export const DrawForce = bare('draw-force');
+/** The current clocks, to this socket only. */
+export const ClockRequest = bare('clock');
+/** Chat: players' messages reach players, spectators' reach spectators. */
+export const Talk = z.object({ t: z.literal('talk'), d: z.string().trim().min(1).max(140) });
 
 /** Actions the relay forwards to lila-core on `site-in`. */
-export const ClientAction = z.discriminatedUnion('t', [Move, Resign]);
+export const ClientAction = z.discriminatedUnion('t', [
+  Move,
+  Resign,
+  Abort,
+  DrawYes,
+  DrawNo,
+  TakebackYes,
+  TakebackNo,
+  Moretime,
+  RematchYes,
+  RematchNo,
+  Outoftime,
+  ResignForce,
+  DrawForce,
+  ClockRequest,
+  Talk,
+]);
 export type ClientAction = z.infer<typeof ClientAction>;
 export type ClientActionType = ClientAction['t'];
+
+/** What only a player of the game may do. */
+const playerActions: ClientActionType[] = [
+  'move',
+  'resign',
+  'abort',
+  'draw-yes',
+  'draw-no',
+  'takeback-yes',
+  'takeback-no',
+  'moretime',
+  'rematch-yes',
+  'rematch-no',
+  'outoftime',
+  'resign-force',
+  'draw-force',
+  'clock',
+  'talk',
+];
 
 /** WebSocket endpoints of a relay, and the actions each accepts. */
 export const Endpoint = z.enum(['play', 'watch', 'lobby', 'site', 'user']);
 export type Endpoint = z.infer<typeof Endpoint>;
 
 export const endpointActions: Record<Endpoint, ReadonlySet<ClientActionType>> = {
-  play: new Set(['move', 'resign']),
-  watch: new Set(),
+  play: new Set(playerActions),
+  watch: new Set(['clock', 'talk']),
   lobby: new Set(),
   site: new Set(),
   user: new Set(),

@@ -17,6 +17,8 @@ export const ErrorCode = z.enum([
   'not_your_turn',
   'not_your_game',
   'game_over',
+  /** A legal action at the wrong moment: abort after two plies, a second draw offer too soon... */
+  'not_allowed_now',
   'unavailable',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -39,25 +41,91 @@ export const MoveEvent = z.object({
 export const EndEvent = z.object({
   t: z.literal('end'),
   v: z.number().int(),
-  d: z.object({ winner: Color.nullable(), status: Status }),
+  d: z.object({ winner: Color.nullable(), status: Status, clock: Clocks }),
 });
+
+/** Both clocks: versioned to the room after `moretime`, unversioned to one socket on `clock`. */
+export const ClockEvent = z.object({ t: z.literal('clock'), v: z.number().int().optional(), d: Clocks });
+
+/** A pending draw offer, by whom; `null` when it was declined, withdrawn or voided by a move. */
+export const DrawOffer = z.object({
+  t: z.literal('drawOffer'),
+  v: z.number().int(),
+  d: z.object({ by: Color.nullable() }),
+});
+
+/** Players only: who is proposing a takeback. */
+export const TakebackOffers = z.object({
+  t: z.literal('takebackOffers'),
+  v: z.number().int(),
+  d: z.object({ white: z.boolean(), black: z.boolean() }),
+});
+
+/** Players only: who is proposing a rematch; `null` when declined. */
+export const RematchOffer = z.object({
+  t: z.literal('rematchOffer'),
+  v: z.number().int(),
+  d: z.object({ by: Color.nullable() }),
+});
+
+/** The position changed other than by a move (a takeback): here is the whole game again. */
+export const Reload = z.object({ t: z.literal('reload'), v: z.number().int(), d: GameJson });
+
+/** Who is in the room, across all relays: a player with several tabs counts once. */
+export const Crowd = z.object({
+  t: z.literal('crowd'),
+  d: z.object({ white: z.boolean(), black: z.boolean(), watchers: z.number().int() }),
+});
+
+/** To one player: the opponent has been away; a claim is possible in `d` seconds. */
+export const GoneIn = z.object({ t: z.literal('goneIn'), v: z.number().int(), d: z.number().int() });
+/** To one player: the opponent is gone (`true`, claims allowed) or back (`false`). */
+export const Gone = z.object({ t: z.literal('gone'), v: z.number().int(), d: z.boolean() });
+
+/** Chat: players' lines reach the players, spectators' lines the spectators. */
+export const ChatMessage = z.object({
+  t: z.literal('message'),
+  v: z.number().int(),
+  d: z.object({ u: z.string().nullable(), text: z.string() }),
+});
+
+/** A versioned event this socket must not see: its version alone keeps the count contiguous. */
+export const Skip = z.object({ v: z.number().int() });
+
+/** The socket's `?v=` is too old or unknown to the relay: fetch the whole state again. */
+export const Resync = z.object({ t: z.literal('resync') });
 
 /** On `user:<id>`: someone challenges you. */
 export const ChallengeEvent = z.object({ t: z.literal('challenge'), d: ChallengeJson });
 export const ChallengeDeclined = z.object({ t: z.literal('challengeDeclined'), d: ChallengeJson });
 export const ChallengeCanceled = z.object({ t: z.literal('challengeCanceled'), d: ChallengeJson });
 
-/** On `user:<id>`: go to this game. */
-export const Redirect = z.object({ t: z.literal('redirect'), d: z.object({ id: z.string() }) });
+/** On `user:<id>`: go to this game. On a game room (versioned), the rematch everyone may follow. */
+export const Redirect = z.object({
+  t: z.literal('redirect'),
+  v: z.number().int().optional(),
+  d: z.object({ id: z.string() }),
+});
 
 export const ClientOut = z.union([
   Pong,
+  Skip.strict(),
   z.discriminatedUnion('t', [
     Ack,
     ErrorFrame,
     State,
     MoveEvent,
     EndEvent,
+    ClockEvent,
+    DrawOffer,
+    TakebackOffers,
+    RematchOffer,
+    Reload,
+    Crowd,
+    GoneIn,
+    Gone,
+    ChatMessage,
+    Resync,
     ChallengeEvent,
     ChallengeDeclined,
     ChallengeCanceled,
@@ -65,7 +133,7 @@ export const ClientOut = z.union([
   ]),
 ]);
 export type ClientOut = z.infer<typeof ClientOut>;
-export type ClientOutOf<T extends Exclude<ClientOut, 0>['t']> = Extract<ClientOut, { t: T }>;
+export type ClientOutOf<T extends Extract<ClientOut, { t: string }>['t']> = Extract<ClientOut, { t: T }>;
 
 /** The serialized error frame, as relay and core both send it. */
 export const errorFrame = (code: ErrorCode, message: string): string =>

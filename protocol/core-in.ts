@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Move, Resign } from './client-in.js';
+import { ClientAction } from './client-in.js';
 import { isRoomName } from './channels.js';
 
 /**
@@ -35,11 +35,17 @@ export const Tick = z.object({
   d: z.object({ last: z.number().int().nonnegative() }),
 });
 
-export const CoreIn = z.discriminatedUnion('t', [
-  Move.extend(fromSocket),
-  Resign.extend(fromSocket),
-  Join.extend(fromSocket),
-  Tick,
-]);
+/**
+ * A socket left a game room (closed, or its upgrade failed after `join`): lila-core counts the
+ * crowd and notices a player gone from what relays say joined and left.
+ */
+export const Leave = z.object({ t: z.literal('leave') });
+
+/** Everything a socket does, stamped by its relay. */
+export const SocketEnvelope = z
+  .object(fromSocket)
+  .and(z.discriminatedUnion('t', [...ClientAction.options, Join, Leave]));
+export type SocketEnvelope = z.infer<typeof SocketEnvelope>;
+
+export const CoreIn = z.union([Tick, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;
-export type SocketEnvelope = Exclude<CoreIn, { t: 'tick' }>;

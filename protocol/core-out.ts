@@ -6,8 +6,19 @@ import { z } from 'zod';
  * passes the frame bytes on untouched, to one socket or to a whole room through a uWS topic.
  */
 
+/**
+ * Who in a game room sees an event in full; everyone else gets `{"v":N}` alone, so that every
+ * socket's versions stay contiguous. Absent means everyone.
+ */
+export const Audience = z.enum(['players', 'spectators', 'white', 'black']);
+export type Audience = z.infer<typeof Audience>;
+
 /** On a room channel (`game:<id>`, `user:<id>`, `lobby`, `site`, ...): the frame goes to the room. */
-export const RoomEvent = z.object({ t: z.literal('room'), v: z.number().int().nonnegative().optional() });
+export const RoomEvent = z.object({
+  t: z.literal('room'),
+  v: z.number().int().nonnegative().optional(),
+  to: Audience.optional(),
+});
 
 /**
  * On `relay:<id>`: the frame goes to one socket. With `a`, it answers (acks or refuses) the move
@@ -19,11 +30,17 @@ export const TellSocket = z.object({
   a: z.number().int().nonnegative().optional(),
 });
 
-/** On `relay:<id>`: the answer to a `join`; with 200 the frame is the first `state`. */
+/**
+ * On `relay:<id>`: the answer to a `join`; with 200 the frame is the first `state` at version
+ * `v`, and `color` says which side the socket plays (absent for spectators).
+ */
 export const JoinReply = z.object({
   t: z.literal('join'),
   sid: z.string(),
   status: z.union([z.literal(200), z.literal(403), z.literal(404)]),
+  color: z.enum(['white', 'black']).optional(),
+  /** The version of the state in the frame. */
+  v: z.number().int().nonnegative().optional(),
 });
 
 /** On `relay:<id>`: lila-core missed messages; publish again those numbered `from` onwards. */

@@ -6,7 +6,17 @@ export const Color = z.enum(['white', 'black']);
 export type Color = z.infer<typeof Color>;
 
 /** lichess's status names. */
-export const Status = z.enum(['started', 'mate', 'resign', 'stalemate', 'draw', 'outoftime', 'aborted']);
+export const Status = z.enum([
+  'started',
+  'aborted',
+  'mate',
+  'resign',
+  'stalemate',
+  /** The opponent left and the player claimed the win (`resign-force`). */
+  'timeout',
+  'draw',
+  'outoftime',
+]);
 export type Status = z.infer<typeof Status>;
 
 export const Uci = z.string().regex(/^[a-h][1-8][a-h][1-8][qrbn]?$/, 'a move in UCI, like e2e4 or e7e8q');
@@ -27,6 +37,10 @@ export const Clocks = z.object({ white: z.number(), black: z.number() });
 export type Clocks = z.infer<typeof Clocks>;
 
 export const Player = z.object({ id: z.string(), name: z.string() });
+
+/** Anonymous sessions' user ids start with this; they have no account. */
+export const ANONYMOUS_PREFIX = 'anon-';
+export const isAnonymous = (userId: string): boolean => userId.startsWith(ANONYMOUS_PREFIX);
 export type Player = z.infer<typeof Player>;
 
 /** `GET /api/game/:id`, and the `d` of the first `state` frame on /play and /watch. */

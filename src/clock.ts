@@ -1,15 +1,54 @@
 /**
- * Time as lila-core reads it. The system clock in production; a manual clock for fixtures,
- * which moves only when told, so that clocks and timers replay exactly.
+ * Time as lila-core reads it, and its timers. The system clock in production; a manual clock for
+ * fixtures and tests, which moves only when told, so that clocks and timers replay exactly.
  */
-export type Clock = { now(): number };
+export type Clock = {
+  now(): number;
+  /** Runs `fire` at time `at` (at once if it is past); the returned function cancels it. */
+  at(at: number, fire: () => unknown): () => void;
+};
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  at(at, fire) {
+    const timer = setTimeout(fire, Math.max(0, at - Date.now()));
+    timer.unref();
+    return () => clearTimeout(timer);
+  },
+};
 
-export function manualClock(start: number): Clock & { advance(ms: number): number } {
+export type ManualClock = Clock & {
+  /** Moves time forward, running each timer due on the way at its own time, awaiting each. */
+  advance(ms: number): Promise<number>;
+};
+
+export function manualClock(start: number): ManualClock {
   let time = start;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; fire: () => unknown }>();
+  const due = (until: number) => {
+    let first: [number, { at: number; fire: () => unknown }] | undefined;
+    for (const entry of timers) if (entry[1].at <= until && (!first || entry[1].at < first[1].at)) first = entry;
+    return first;
+  };
   return {
     now: () => time,
-    advance: (ms) => (time += ms),
+    at(at, fire) {
+      const id = nextId++;
+      timers.set(id, { at, fire });
+      // A timer already due fires soon, as a zero-delay system timer would; not inside the caller.
+      if (at <= time) queueMicrotask(() => void (timers.delete(id) && fire()));
+      return () => timers.delete(id);
+    },
+    async advance(ms) {
+      const until = time + ms;
+      for (let next = due(until); next; next = due(until)) {
+        timers.delete(next[0]);
+        time = Math.max(time, next[1].at);
+        await next[1].fire();
+      }
+      time = until;
+      return time;
+    },
   };
 }

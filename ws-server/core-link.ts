@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { SITE_IN, type RoomName } from '../protocol/channels.js';
 import type { ClientAction } from '../protocol/client-in.js';
 import type { CoreIn, SocketEnvelope } from '../protocol/core-in.js';
+import type { Color } from '../protocol/game.js';
 import type { Logger } from '../src/log.js';
 import { createOutbox } from './outbox.js';
 
@@ -12,7 +13,8 @@ type Unnumbered = SocketEnvelope extends infer E
     : never
   : never;
 
-export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer };
+/** With 200: the `state` frame at version `v`, and the side the socket plays (none: a spectator). */
+export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer; color?: Color; v?: number };
 
 /** Moves waiting for lila-core to listen again, at most. Past that the oldest are refused. */
 const MAX_HELD = 1000;
@@ -151,6 +153,14 @@ export function createCoreLink(o: {
           () => settle({ status: 503 }),
         );
       });
+    },
+
+    /**
+     * The socket is gone from its game room (closed, or its upgrade failed after the join). Not held
+     * while lila-core is away: a restarted lila-core knows of no socket anyway.
+     */
+    leave(sid: string, user: string | null, room: RoomName): void {
+      deliver({ sid, user, room, t: 'leave' }, false).catch(() => undefined);
     },
 
     answerJoin(sid: string, answer: JoinAnswer): void {

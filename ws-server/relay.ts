@@ -3,15 +3,18 @@ import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
 import { errorFrame } from '../protocol/client-out.js';
+import type { CoreOut } from '../protocol/core-out.js';
 import { decodeCoreOut } from '../protocol/wire.js';
 import type { Logger } from '../src/log.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { verifyToken } from '../src/token.js';
+import { isGameRoom, roleTopic, ROLES, sees, skipFrame, type Role } from './audience.js';
+import { catchUp } from './catch-up.js';
 import { createCoreLink } from './core-link.js';
 import { readFrame } from './frames.js';
 import { createRooms } from './rooms.js';
-import { route, tokenFrom, type Route } from './routes.js';
+import { route, tokenFrom, versionFrom, type Route } from './routes.js';
 import { loadNativeUws } from './uws.js';
 
 export type RelayConfig = {
@@ -30,11 +33,16 @@ type SocketData = {
   /** The URL path, without the query (which may hold a token). */
   path: string;
   route: Route;
+  /** Rooms whose subscription this socket holds (`site` is held by the relay itself). */
   rooms: RoomName[];
-  /** The `state` frame that opens /play and /watch. */
-  first?: Buffer;
+  /** uWS topics: its rooms, a game room as the topic of the socket's role. */
+  topics: string[];
+  /** /play and /watch: what the socket catches up with when it opens, then undefined. */
+  game?: { role: Role; state: Buffer; stateV?: number; asked?: number };
   closed: boolean;
 };
+
+type RoomHeader = Extract<CoreOut, { t: 'room' }>;
 
 const PONG = '0';
 
@@ -57,6 +65,30 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     tap?.({ dir: 'out', sid: ws.getUserData().sid, raw: frame.toString() });
   };
 
+  const publish = (topic: string, frame: string | Buffer): void => {
+    app.publish(topic, frame, false);
+    tap?.({ dir: 'topic', topic, raw: frame.toString() });
+  };
+
+  /**
+   * One parse, at most one publish per role: uWS copies the same bytes to every socket of the topic.
+   * A game event goes in full to the roles of its audience, untouched, and to the other roles as its
+   * version alone; it is kept in the room's history first, for sockets that open or come back.
+   */
+  const toRoom = (room: string, header: RoomHeader, frame: Buffer): void => {
+    if (!isGameRoom(room)) return publish(room, frame);
+    const { v, to } = header;
+    // Kept past this callback: copied, as a view would hold the whole read chunk of the socket.
+    if (v !== undefined) rooms.history(room)?.add({ v, to, frame: Buffer.from(frame) });
+    let skip: string | undefined;
+    for (const role of ROLES) {
+      const topic = roleTopic(room, role);
+      // Often nobody of a role is on this relay (no spectator, one player): no publish for them.
+      if (!app.numSubscribers(topic)) continue;
+      publish(topic, v === undefined || sees(role, to) ? frame : (skip ??= skipFrame(v)));
+    }
+  };
+
   // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
   void subscriber.subscribe(ownChannel);
   void rooms.enter(Room.site);
@@ -68,16 +100,16 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     const { header, frame } = decoded;
     switch (header.t) {
       case 'room':
-        // One parse, one publish: uWS copies the same bytes to every socket of the room.
-        app.publish(channel, frame, false);
-        return tap?.({ dir: 'topic', topic: channel, raw: frame.toString() });
+        return toRoom(channel, header, frame);
       case 'sid': {
         if (header.a !== undefined) core.answered(header.sid, header.a);
         const ws = sockets.get(header.sid);
         return void (ws && !ws.getUserData().closed && send(ws, frame));
       }
-      case 'join':
-        return core.answerJoin(header.sid, { status: header.status, frame: Buffer.from(frame) });
+      case 'join': {
+        const { status, color, v } = header;
+        return core.answerJoin(header.sid, { status, frame: Buffer.from(frame), color, v });
+      }
       case 'resend':
         return core.resend(header.boot, header.from);
     }
@@ -140,25 +172,36 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       const sid = randomBytes(9).toString('base64url');
       const joined: RoomName[] = [target.room];
       if (user && target.room !== Room.user(user)) joined.push(Room.user(user));
-      const leaveAll = () => joined.forEach((room) => rooms.leave(room));
+      /** Once lila-core may count the socket in its game, it must hear the socket leave. */
+      let counted = false;
+      const leaveAll = () => {
+        joined.forEach((room) => rooms.leave(room));
+        if (counted) core.leave(sid, user, target.room);
+      };
 
       void (async () => {
         await Promise.all(joined.map((room) => rooms.enter(room)));
-        let first: Buffer | undefined;
+        let game: SocketData['game'];
         if (target.endpoint === 'play' || target.endpoint === 'watch') {
           const answer = await core.join(sid, user, target.room, target.endpoint);
+          // An answer too late (503) may still have counted it: the leave, numbered after the join, undoes that.
+          counted = answer.status === 200 || answer.status === 503;
           if (answer.status !== 200) {
             leaveAll();
             if (answer.status === 404) return refuse('404 Not Found', 'not_found', 'no such game');
             if (answer.status === 403) return refuse('403 Forbidden', 'forbidden', 'you do not play this game');
             return refuse('503 Service Unavailable', 'unavailable', 'the game server did not answer');
           }
-          first = answer.frame;
+          const role = answer.color ?? 'spectators';
+          game = { role, state: answer.frame ?? Buffer.alloc(0), stateV: answer.v, asked: versionFrom(query) };
         }
         if (aborted) return leaveAll();
+        const topics = [...joined, Room.site].map((room) =>
+          game && room === target.room ? roleTopic(room, game.role) : room,
+        );
         res.cork(() =>
           res.upgrade<SocketData>(
-            { sid, user, path, route: target, rooms: [...joined, Room.site], first, closed: false },
+            { sid, user, path, route: target, rooms: joined, topics, game, closed: false },
             key,
             protocol,
             extensions,
@@ -176,9 +219,14 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       const data = ws.getUserData();
       sockets.set(data.sid, ws);
       tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: config.relayId });
-      for (const room of data.rooms) ws.subscribe(room);
-      if (data.first) send(ws, data.first);
-      data.first = undefined;
+      for (const topic of data.topics) ws.subscribe(topic);
+      if (!data.game) return;
+      const { role, state, stateV, asked } = data.game;
+      data.game = undefined;
+      // Synchronous with the subscription: no event can come in between the catch-up and the topic.
+      const frames = catchUp({ role, state, stateV, asked, history: rooms.history(data.route.room) });
+      if (!frames) return ws.end(CloseCode.restart, 'too many events while joining; reconnect');
+      for (const frame of frames) send(ws, frame);
     },
 
     message: (ws, message, isBinary) => {
@@ -210,7 +258,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       tap?.({ dir: 'close', sid: data.sid, code });
       sockets.delete(data.sid);
       core.forget(data.sid);
-      for (const room of data.rooms) if (room !== Room.site) rooms.leave(room);
+      for (const room of data.rooms) rooms.leave(room);
+      if (data.route.endpoint === 'play' || data.route.endpoint === 'watch')
+        core.leave(data.sid, data.user, data.route.room);
     },
   });
 

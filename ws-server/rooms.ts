@@ -1,19 +1,26 @@
 import type { Redis } from 'ioredis';
 import type { RoomName } from '../protocol/channels.js';
+import { isGameRoom } from './audience.js';
+import { createHistory, type History } from './history.js';
 
 /**
  * Reference-counted Redis subscriptions: a room's channel is subscribed when its first socket
  * arrives and unsubscribed when its last one leaves. `enter` resolves once Redis confirmed the
- * subscription, so nothing published afterwards can be missed.
+ * subscription, so nothing published afterwards can be missed. A game room also keeps its recent
+ * events (history.ts) for as long as it is subscribed: they are only complete while it is.
  */
 export function createRooms(subscriber: Redis) {
-  const rooms = new Map<RoomName, { sockets: number; subscribed: Promise<unknown> }>();
+  const rooms = new Map<string, { sockets: number; subscribed: Promise<unknown>; history?: History }>();
 
   return {
     enter(room: RoomName): Promise<unknown> {
       let entry = rooms.get(room);
       if (!entry) {
-        entry = { sockets: 0, subscribed: subscriber.subscribe(room) };
+        entry = {
+          sockets: 0,
+          subscribed: subscriber.subscribe(room),
+          history: isGameRoom(room) ? createHistory() : undefined,
+        };
         rooms.set(room, entry);
       }
       entry.sockets++;
@@ -24,6 +31,10 @@ export function createRooms(subscriber: Redis) {
       if (!entry || --entry.sockets > 0) return;
       rooms.delete(room);
       void subscriber.unsubscribe(room).catch(() => undefined);
+    },
+    /** The recent events of a game room this relay is subscribed to. */
+    history(room: string): History | undefined {
+      return rooms.get(room)?.history;
     },
     get size(): number {
       return rooms.size;

@@ -43,6 +43,15 @@ export function tokenFrom(query: string, cookie: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The `?v=` query parameter of /play and /watch: the last room version the client has, to catch up
+ * from. A malformed value is ignored, as if absent.
+ */
+export function versionFrom(query: string): number | undefined {
+  const v = new URLSearchParams(query).get('v');
+  return v !== null && /^\d{1,15}$/.test(v) ? Number(v) : undefined;
+}
+
 /** A cookie value, percent-decoded when it can be; a malformed escape is kept as sent. */
 function decodeCookie(value: string): string {
   try {

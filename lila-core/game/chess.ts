@@ -3,6 +3,7 @@ import { makeFen } from 'chessops/fen';
 import { makeSan } from 'chessops/san';
 import { parseUci } from 'chessops/util';
 import type { Color, Status } from '../../protocol/game.js';
+import { positionKey } from './repetition.js';
 
 /** The rules, through chessops: pure functions over positions. */
 
@@ -29,15 +30,22 @@ export function outcomeOf(position: Chess): Outcome | undefined {
   return undefined;
 }
 
-/** Replays a game's moves from the start: the position, each SAN and the FEN. */
-export function replay(moves: readonly string[]): { position: Chess; sans: string[]; fen: string } {
+/** Replays a game's moves from the start: the position, each SAN, the FEN and repetition keys. */
+export function replay(moves: readonly string[]): {
+  position: Chess;
+  sans: string[];
+  fen: string;
+  positions: string[];
+} {
   let position = Chess.default();
   const sans: string[] = [];
+  const positions = [positionKey(position)];
   for (const uci of moves) {
     const played = playUci(position, uci);
     if (!played.ok) throw new Error(`stored move ${uci} is illegal at ply ${sans.length + 1}`);
     position = played.position;
     sans.push(played.san);
+    positions.push(positionKey(position));
   }
-  return { position, sans, fen: makeFen(position.toSetup()) };
+  return { position, sans, fen: makeFen(position.toSetup()), positions };
 }

@@ -9,11 +9,24 @@ export type ClockState = {
   remaining: { white: number; black: number };
   /** When the side to move's clock started running; null while it does not run. */
   runningSince: number | null;
+  /** Each side's lag compensation quota (see `compensate`). */
+  lagQuota: { white: number; black: number };
 };
+
+/**
+ * Lag compensation, after lichess's quota rule. A move may report the client's measured network
+ * lag `l` (ms). The mover is refunded min(l, quota, time spent) for that move. Each move then
+ * earns `gain` = min(1000, 150 + 0.4 × l) back, and the quota never exceeds 7 × gain.
+ * It starts at 3 × the gain of a zero-lag move (450 ms). A client that lies about its lag gains
+ * at most a second per move, and never more than it spent.
+ */
+const gainFor = (lag: number) => Math.min(1000, 150 + 0.4 * lag);
+const INITIAL_QUOTA = 3 * gainFor(0);
 
 export const initialClock = (config: ClockConfig): ClockState => ({
   remaining: { white: config.limit * 1000, black: config.limit * 1000 },
   runningSince: null,
+  lagQuota: { white: INITIAL_QUOTA, black: INITIAL_QUOTA },
 });
 
 /** Time left to `color` at `now`. */
@@ -22,23 +35,71 @@ export function timeLeft(clock: ClockState, color: Color, turn: Color, now: numb
   return color === turn && clock.runningSince !== null ? left - (now - clock.runningSince) : left;
 }
 
+/** When the side to move runs out of time, if its clock runs. */
+export const flagAt = (clock: ClockState, turn: Color): number | null =>
+  clock.runningSince === null ? null : clock.runningSince + clock.remaining[turn];
+
 export type Punched = { ok: true; clock: ClockState } | { ok: false; flagged: true };
 
-/** `mover` completes a move at `now`, `ply` being the number of moves played before it. */
-export function punch(clock: ClockState, config: ClockConfig, mover: Color, ply: number, now: number): Punched {
+/**
+ * `mover` completes a move at `now`, `ply` being the number of moves played before it, `lag` the
+ * lag its client reported. A mover whose time ran out before the move (after compensation) flags.
+ */
+export function punch(
+  clock: ClockState,
+  config: ClockConfig,
+  mover: Color,
+  ply: number,
+  now: number,
+  lag = 0,
+): Punched {
   const opponentStarts = ply + 1 >= 2 ? now : null;
-  if (clock.runningSince === null)
-    return { ok: true, clock: { remaining: clock.remaining, runningSince: opponentStarts } };
-  const left = timeLeft(clock, mover, mover, now);
+  if (clock.runningSince === null) return { ok: true, clock: { ...clock, runningSince: opponentStarts } };
+  const spent = now - clock.runningSince;
+  const quota = clock.lagQuota[mover];
+  const refund = Math.max(0, Math.min(lag, quota, spent));
+  const left = clock.remaining[mover] - spent + refund;
   if (left <= 0) return { ok: false, flagged: true };
+  const gain = gainFor(lag);
   return {
     ok: true,
-    clock: { remaining: { ...clock.remaining, [mover]: left + config.increment * 1000 }, runningSince: opponentStarts },
+    clock: {
+      remaining: { ...clock.remaining, [mover]: left + config.increment * 1000 },
+      runningSince: opponentStarts,
+      lagQuota: { ...clock.lagQuota, [mover]: Math.min(7 * gain, quota - refund + gain) },
+    },
   };
 }
+
+/** Charges the side to move for its turn so far and stops the clock (the game ended). */
+export function stop(clock: ClockState, turn: Color, now: number): ClockState {
+  const left = Math.max(0, timeLeft(clock, turn, turn, now));
+  return { ...clock, remaining: { ...clock.remaining, [turn]: left }, runningSince: null };
+}
+
+/** `color` gets `ms` more. */
+export const giveTime = (clock: ClockState, color: Color, ms: number): ClockState => ({
+  ...clock,
+  remaining: { ...clock.remaining, [color]: clock.remaining[color] + ms },
+});
 
 /** Both clocks at `now`, in seconds with centisecond precision, never negative. */
 export function clocksInSeconds(clock: ClockState, turn: Color, now: number): Clocks {
   const s = (ms: number) => Math.max(0, Math.round(ms / 10) / 100);
   return { white: s(timeLeft(clock, 'white', turn, now)), black: s(timeLeft(clock, 'black', turn, now)) };
 }
+
+/** lichess's speed categories, by limit + 40 × increment seconds. */
+export type Speed = 'ultraBullet' | 'bullet' | 'blitz' | 'rapid' | 'classical';
+export function speedOf(config: ClockConfig): Speed {
+  const estimate = config.limit + 40 * config.increment;
+  if (estimate < 30) return 'ultraBullet';
+  if (estimate < 180) return 'bullet';
+  if (estimate < 480) return 'blitz';
+  if (estimate < 1500) return 'rapid';
+  return 'classical';
+}
+
+/** How long each side has to make its first move before the game is aborted, as on lichess. */
+export const firstMoveLimitMs = (config: ClockConfig): number =>
+  ({ ultraBullet: 15, bullet: 20, blitz: 25, rapid: 30, classical: 35 })[speedOf(config)] * 1000;

@@ -1,9 +1,11 @@
 import { Chess } from 'chessops/chess';
 import { makeFen } from 'chessops/fen';
-import type { ClientOutOf, ErrorCode } from '../../protocol/client-out.js';
+import type { ErrorCode } from '../../protocol/client-out.js';
+import type { Audience } from '../../protocol/core-out.js';
 import type { ClockConfig, Color, GameJson, Player, Status } from '../../protocol/game.js';
-import { playUci, type Outcome } from './chess.js';
-import { clocksInSeconds, initialClock, punch, timeLeft, type ClockState } from './clock.js';
+import type { Outcome } from './chess.js';
+import { clocksInSeconds, initialClock, stop, type ClockState } from './clock.js';
+import { positionKey } from './repetition.js';
 
 /** A game as lila-core holds it in memory. Transitions are pure: they return a new Game. */
 export type Game = {
@@ -13,28 +15,76 @@ export type Game = {
   clock: ClockState;
   moves: string[];
   sans: string[];
+  /** The mover's remaining ms after each move (increment included): PGN `[%clk]`. */
+  clockHistory: number[];
   position: Chess;
   fen: string;
+  /** Repetition keys of every position so far, the initial one first. */
+  positions: string[];
   status: Status;
   winner: Color | null;
-  /** The version of the game room: the number of events published to it. */
+  /** The version of the game room: the number of versioned events published to it. */
   v: number;
   createdAt: number;
+  /** When the last move was played (the game's creation before any): the first-move limit. */
+  lastMoveAt: number;
   /** Each side's last move as its socket stamped it, so that a move sent twice is played once. */
   lastMoveFrom: Partial<Record<Color, MoveOrigin>>;
+  offers: Offers;
 };
 
-/** The socket and ack id of a move. */
-export type MoveOrigin = { sid: string; a: number };
+export type Offers = {
+  /** A pending draw offer, and the ply of each side's last offer (no new one within 20 plies). */
+  draw: Color | null;
+  drawOfferedAt: Partial<Record<Color, number>>;
+  takeback: Color | null;
+  /** Each declined takeback makes the next wait longer; proposals are refused before this time. */
+  takebackDeclines: number;
+  takebackAllowedAt: number;
+  rematch: Color | null;
+  /** The rematch's game id, once accepted. */
+  next: string | null;
+};
 
-/** Room events, stamped with the version they make. */
-export type GameEvent = ClientOutOf<'move'> | ClientOutOf<'end'>;
+/** The socket and ack id of a move (and, once played, the move). */
+export type MoveOrigin = { sid: string; a: number; u?: string };
+
+/** A room event before its version: the frame without `v`, and who sees it in full. */
+export type Unstamped = { t: string; d: unknown; to?: Audience };
+/** A room event as published: `frame` carries `v`. */
+export type GameEvent = { to?: Audience; frame: { t: string; v: number; d: unknown } };
 
 export type Refusal = { code: ErrorCode; message: string };
-/** A transition with no events left the game as it was (a move sent again, already played). */
-export type Transition = { ok: true; game: Game; events: GameEvent[] } | { ok: false; refusal: Refusal };
+/**
+ * A transition. With no events the game is unchanged (a move sent again, already played).
+ * `rematch` asks the caller to create the rematch game (transitions create nothing themselves).
+ */
+export type Transition =
+  { ok: true; game: Game; events: GameEvent[]; rematch?: true } | { ok: false; refusal: Refusal };
 
-const refuse = (code: ErrorCode, message: string): Transition => ({ ok: false, refusal: { code, message } });
+export const refuse = (code: ErrorCode, message: string): Transition => ({ ok: false, refusal: { code, message } });
+export const unchanged = (game: Game): Transition => ({ ok: true, game, events: [] });
+
+/** Stamps events with the versions that follow the game's, and moves the game to the last. */
+export function stamp(game: Game, events: Unstamped[]): { game: Game; events: GameEvent[] } {
+  const stamped = events.map(({ to, t, d }, i) => ({
+    ...(to ? { to } : {}),
+    frame: { t, v: game.v + i + 1, d },
+  }));
+  return { game: { ...game, v: game.v + events.length }, events: stamped };
+}
+
+export const changed = (game: Game, events: Unstamped[]): Transition => ({ ok: true, ...stamp(game, events) });
+
+export const noOffers = (): Offers => ({
+  draw: null,
+  drawOfferedAt: {},
+  takeback: null,
+  takebackDeclines: 0,
+  takebackAllowedAt: 0,
+  rematch: null,
+  next: null,
+});
 
 /** A game about to start from the initial position. */
 export function newGame(
@@ -51,16 +101,21 @@ export function newGame(
     clock: initialClock(clockConfig),
     moves: [],
     sans: [],
+    clockHistory: [],
     position,
     fen: makeFen(position.toSetup()),
+    positions: [positionKey(position)],
     status: 'started',
     winner: null,
     v: 0,
     createdAt: now,
+    lastMoveAt: now,
     lastMoveFrom: {},
+    offers: noOffers(),
   };
 }
 
+export const opposite = (color: Color): Color => (color === 'white' ? 'black' : 'white');
 export const turnOf = (game: Game): Color => game.position.turn;
 export const isOver = (game: Game): boolean => game.status !== 'started';
 
@@ -71,86 +126,32 @@ export function colorOf(game: Game, userId: string | null): Color | undefined {
   return undefined;
 }
 
-/** Ends the game at `now`: the side to move is charged for its turn so far, then the clock stops. */
-function end(game: Game, outcome: Outcome, events: GameEvent[], now: number): Transition {
-  const v = game.v + 1;
-  const turn = turnOf(game);
-  const remaining = { ...game.clock.remaining, [turn]: Math.max(0, timeLeft(game.clock, turn, turn, now)) };
-  const ended: Game = {
-    ...game,
-    status: outcome.status,
-    winner: outcome.winner,
-    v,
-    clock: { remaining, runningSince: null },
-  };
-  return {
-    ok: true,
-    game: ended,
-    events: [...events, { t: 'end', v, d: { winner: outcome.winner, status: outcome.status } }],
-  };
-}
-
-function playable(game: Game, userId: string | null): Refusal | Color {
+/** The player's colour, or why they may not act on this game now. */
+export function playable(game: Game, userId: string | null): Refusal | Color {
   const color = colorOf(game, userId);
   if (!color) return { code: 'not_your_game', message: 'you do not play this game' };
   if (isOver(game)) return { code: 'game_over', message: `the game is over (${game.status})` };
   return color;
 }
 
-const sentAgain = (game: Game, color: Color, origin: MoveOrigin) => {
-  const last = game.lastMoveFrom[color];
-  return last !== undefined && last.sid === origin.sid && origin.a <= last.a;
-};
-
-export function move(game: Game, userId: string | null, uci: string, now: number, origin?: MoveOrigin): Transition {
-  const player = colorOf(game, userId);
-  if (player && origin && sentAgain(game, player, origin)) return { ok: true, game, events: [] };
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
-  if (color !== turnOf(game)) return refuse('not_your_turn', 'it is not your turn');
-
-  const punched = punch(game.clock, game.clockConfig, color, game.moves.length, now);
-  if (!punched.ok) {
-    const opponent = color === 'white' ? 'black' : 'white';
-    // Flagged against a lone king (or too little to mate): a draw, as the rules say.
-    const winner = hasMatingMaterial(game, opponent) ? opponent : null;
-    return end(game, { status: 'outoftime', winner }, [], now);
-  }
-  const played = playUci(game.position, uci);
-  if (!played.ok) return refuse('illegal_move', played.message);
-
-  const v = game.v + 1;
-  const lastMoveFrom = { ...game.lastMoveFrom };
-  if (origin) lastMoveFrom[color] = origin;
-  else delete lastMoveFrom[color];
-  const next: Game = {
+/**
+ * Ends the game at `now`: the side to move is charged for its turn so far, the clock stops,
+ * pending offers lapse, and `end` follows `before`.
+ */
+export function end(game: Game, outcome: Outcome, before: Unstamped[], now: number): Transition {
+  const clock = stop(game.clock, turnOf(game), now);
+  const ended: Game = {
     ...game,
-    lastMoveFrom,
-    clock: punched.clock,
-    moves: [...game.moves, uci],
-    sans: [...game.sans, played.san],
-    position: played.position,
-    fen: played.fen,
-    v,
+    status: outcome.status,
+    winner: outcome.winner,
+    clock,
+    offers: { ...game.offers, draw: null, takeback: null },
   };
-  const clock = clocksInSeconds(next.clock, turnOf(next), now);
-  const moved: GameEvent = {
-    t: 'move',
-    v,
-    d: { ply: next.moves.length, uci, san: played.san, fen: played.fen, clock },
-  };
-  return played.outcome ? end(next, played.outcome, [moved], now) : { ok: true, game: next, events: [moved] };
+  const final = clocksInSeconds(clock, turnOf(game), now);
+  return changed(ended, [...before, { t: 'end', d: { winner: outcome.winner, status: outcome.status, clock: final } }]);
 }
 
-export function resign(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
-  return end(game, { status: 'resign', winner: color === 'white' ? 'black' : 'white' }, [], now);
-}
-
-const hasMatingMaterial = (game: Game, color: Color): boolean => !game.position.hasInsufficientMaterial(color);
-
-/** `GET /api/game/:id`, and the `d` of the `state` frame. */
+/** `GET /api/game/:id`, and the `d` of the `state` and `reload` frames. */
 export function toJson(game: Game, now: number): GameJson {
   return {
     id: game.id,

@@ -12,9 +12,17 @@ const termination: Record<Game['status'], string> = {
   mate: 'Normal',
   resign: 'Normal',
   stalemate: 'Normal',
+  timeout: 'Abandoned',
   draw: 'Normal',
   outoftime: 'Time forfeit',
   aborted: 'Abandoned',
+};
+
+/** `[%clk]` time, as h:mm:ss, whole seconds rounded down. */
+const clockText = (ms: number): string => {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${Math.floor(total / 3600)}:${pad(Math.floor(total / 60) % 60)}:${pad(total % 60)}`;
 };
 
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -34,7 +42,13 @@ export function toPgn(game: Game, site: string): string {
     ['TimeControl', `${game.clockConfig.limit}+${game.clockConfig.increment}`],
     ['Termination', termination[game.status]],
   ];
-  const moves = game.sans.map((san, i) => (i % 2 === 0 ? `${i / 2 + 1}. ${san}` : san));
+  const moves = game.sans.map((san, i) => {
+    const clk = game.clockHistory[i];
+    const comment = clk === undefined ? '' : ` { [%clk ${clockText(clk)}] }`;
+    // After a comment, a black move says its number again, as `1...`.
+    const number = i % 2 === 0 ? `${i / 2 + 1}. ` : comment ? `${(i + 1) / 2}... ` : '';
+    return `${number}${san}${comment}`;
+  });
   const movetext = [...moves, result]
     .join(' ')
     .replace(/(.{1,79})(\s|$)/g, '$1\n')

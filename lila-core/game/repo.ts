@@ -1,7 +1,8 @@
 import type { Collection, Db } from 'mongodb';
 import type { ClockConfig, Color, Player, Status } from '../../protocol/game.js';
 import { replay } from './chess.js';
-import type { Game } from './game.js';
+import { noOffers, type Game, type Offers } from './game.js';
+import { initialClock } from './clock.js';
 
 /** How a game is stored. Positions, SANs and FEN are derived from `moves` on load. */
 type GameDoc = {
@@ -15,7 +16,12 @@ type GameDoc = {
   /** Remaining milliseconds of each side at the start of the current turn. */
   remaining: { white: number; black: number };
   runningSince: Date | null;
+  lagQuota?: { white: number; black: number };
+  /** The mover's remaining ms after each move. */
+  clockHistory?: number[];
+  lastMoveAt?: Date;
   lastMoveFrom?: Game['lastMoveFrom'];
+  offers?: Offers;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -30,27 +36,39 @@ const toDoc = (game: Game, now: number): GameDoc => ({
   v: game.v,
   remaining: game.clock.remaining,
   runningSince: game.clock.runningSince === null ? null : new Date(game.clock.runningSince),
+  lagQuota: game.clock.lagQuota,
+  clockHistory: game.clockHistory,
+  lastMoveAt: new Date(game.lastMoveAt),
   lastMoveFrom: game.lastMoveFrom,
+  offers: game.offers,
   createdAt: new Date(game.createdAt),
   updatedAt: new Date(now),
 });
 
 function fromDoc(doc: GameDoc): Game {
-  const { position, sans, fen } = replay(doc.moves);
+  const { position, sans, fen, positions } = replay(doc.moves);
   return {
     id: doc._id,
     players: doc.players,
     clockConfig: doc.clock,
-    clock: { remaining: doc.remaining, runningSince: doc.runningSince?.getTime() ?? null },
+    clock: {
+      remaining: doc.remaining,
+      runningSince: doc.runningSince?.getTime() ?? null,
+      lagQuota: doc.lagQuota ?? initialClock(doc.clock).lagQuota,
+    },
     moves: doc.moves,
     sans,
+    clockHistory: doc.clockHistory ?? [],
     position,
     fen,
+    positions,
     status: doc.status,
     winner: doc.winner,
     v: doc.v,
     createdAt: doc.createdAt.getTime(),
+    lastMoveAt: (doc.lastMoveAt ?? doc.updatedAt).getTime(),
     lastMoveFrom: doc.lastMoveFrom ?? {},
+    offers: { ...noOffers(), ...doc.offers },
   };
 }
 

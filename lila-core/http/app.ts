@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import { GameId } from '../../protocol/game.js';
+import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
 import { AccountCreate, ChallengeCreate, SessionCreate } from '../../protocol/http.js';
 import { randomId } from '../../src/ids.js';
 import type { Logger } from '../../src/log.js';
@@ -55,7 +55,8 @@ export function createHttpApp(d: HttpDeps): Express {
 
   app.post('/api/session', async (req, res) => {
     const body = parseBody(SessionCreate, req.body);
-    if (!('name' in body)) return void res.status(201).json(session({ id: `anon-${randomId(10)}`, name: 'Anonymous' }));
+    if (!('name' in body))
+      return void res.status(201).json(session({ id: `${ANONYMOUS_PREFIX}${randomId(10)}`, name: 'Anonymous' }));
     const user = await d.accounts.authenticate(body.name, body.password);
     if (!user) throw new HttpError(401, 'bad_credentials', 'wrong name or password');
     res.status(201).json(session(user));

@@ -89,7 +89,11 @@ test('a recorded game converts to a fixture that replays on a fresh stack', asyn
   await play(w, 'g2g4', 4, 3);
   await play(b, 'd8h4', 2, 4);
   for (const socket of [w, b, s])
-    expect(await socket.next(of('end'))).toEqual({ t: 'end', v: 5, d: { winner: 'black', status: 'mate' } });
+    expect(await socket.next(of('end'))).toEqual({
+      t: 'end',
+      v: 5,
+      d: { winner: 'black', status: 'mate', clock: { white: expect.any(Number), black: expect.any(Number) } },
+    });
 
   const game = await call(recording, 'GET', `/api/game/${gameId}`);
   expect(game.json).toMatchObject({ status: 'mate', sans: ['f3', 'e5', 'g4', 'Qh4#'] });
@@ -101,7 +105,7 @@ test('a recorded game converts to a fixture that replays on a fresh stack', asyn
     (ls) =>
       ls.some((l) => l.dir === 'pub' && l.channel === room && isEnd(l.raw.slice(l.raw.indexOf('\n') + 1))) &&
       ['relay-1', 'relay-2'].every((relay) =>
-        ls.some((l) => l.dir === 'topic' && l.proc === relay && l.topic === room && isEnd(l.raw)),
+        ls.some((l) => l.dir === 'topic' && l.proc === relay && l.topic.startsWith(`${room}/`) && isEnd(l.raw)),
       ) &&
       ls.filter((l) => l.dir === 'close').length >= 3 &&
       ls.some((l) => l.dir === 'http' && l.method === 'GET' && l.path === `/api/game/${gameId}`),

@@ -57,7 +57,7 @@ test('two players on different relays and a spectator play a whole game to check
     expect(await socket.next((f) => f.t === 'end')).toEqual({
       t: 'end',
       v: ucis.length + 1,
-      d: { winner: 'white', status: 'mate' },
+      d: { winner: 'white', status: 'mate', clock: { white: expect.any(Number), black: expect.any(Number) } },
     });
     // Every versioned frame, in order, with no gap.
     const versions = socket.seen
@@ -147,11 +147,13 @@ test('resigning ends the game for everyone, and the PGN says so', async () => {
     expect(await socket.next((f) => f.t === 'end')).toEqual({
       t: 'end',
       v: 2,
-      d: { winner: 'black', status: 'resign' },
+      d: { winner: 'black', status: 'resign', clock: { white: expect.any(Number), black: expect.any(Number) } },
     });
   }
   expect(await getGame(stack, gameId)).toMatchObject({ status: 'resign', winner: 'black', v: 2 });
-  expect((await call(stack, 'GET', `/api/game/${gameId}/pgn`)).text).toMatch(/\[Result "0-1"\][\s\S]*1\. e4 0-1/);
+  expect((await call(stack, 'GET', `/api/game/${gameId}/pgn`)).text).toMatch(
+    /\[Result "0-1"\][\s\S]*1\. e4 \{ \[%clk 0:05:00\] \} 0-1/,
+  );
   [w, spectator].forEach((s) => s.close());
 });
 

@@ -100,7 +100,7 @@ test('lila-core refuses an action from someone who does not play the game', asyn
   expect(answers[0]).toBe(
     '{"t":"sid","sid":"sock1"}\n{"t":"error","d":{"code":"not_your_game","message":"you do not play this game"}}',
   );
-  expect(answers[1]).toMatch(/^\{"t":"join","sid":"sock1","status":200\}\n\{"t":"state"/);
+  expect(answers[1]).toMatch(/^\{"t":"join","sid":"sock1","status":200,"v":9\}\n\{"t":"state"/);
   expect(await getGame(stack, gameId)).toEqual({ ...before, clocks: expect.any(Object) });
   bus.disconnect();
   listener.disconnect();

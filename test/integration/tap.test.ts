@@ -88,7 +88,7 @@ test('two moves and a resign through two relays are recorded by every process, s
     (ls) =>
       of(ls, 'pub').some((p) => p.channel === room && isEnd(frameOf(p))) &&
       ['relay-1', 'relay-2'].every((relay) =>
-        of(ls, 'topic').some((t) => t.proc === relay && t.topic === room && isEnd(t.raw)),
+        of(ls, 'topic').some((t) => t.proc === relay && t.topic.startsWith(`${room}/`) && isEnd(t.raw)),
       ) &&
       of(ls, 'close').length >= 2,
   );
@@ -132,12 +132,18 @@ test('two moves and a resign through two relays are recorded by every process, s
   expect(of(lines, 'close').filter((c) => c.sid === ws || c.sid === bs)).toHaveLength(2);
 
   // Room frames: published once per relay, in order, the very frame lila-core published.
-  const pubs = of(lines, 'pub').filter((p) => p.channel === room);
+  // (The crowd, whose timing is the wall clock's, is left aside.)
+  const isCrowd = (raw: string) => parse(raw).t === 'crowd';
+  const pubs = of(lines, 'pub').filter((p) => p.channel === room && !isCrowd(frameOf(p)));
   expect(pubs.map((p) => parse(frameOf(p)).t)).toEqual(['move', 'move', 'end']);
   for (const pub of pubs) expect(parse(pub.raw.slice(0, pub.raw.indexOf('\n')))).toMatchObject({ t: 'room' });
   expect(pubs.every((p) => p.proc === 'core')).toBe(true);
   for (const relay of ['relay-1', 'relay-2']) {
-    const topics = of(lines, 'topic').filter((t) => t.proc === relay && t.topic === room);
+    // Each relay publishes to the role topic of its socket: white on relay-1, black on relay-2.
+    const role = relay === 'relay-1' ? 'white' : 'black';
+    const topics = of(lines, 'topic').filter(
+      (t) => t.proc === relay && t.topic === `${room}/${role}` && !isCrowd(t.raw),
+    );
     expect(topics.map((t) => t.raw)).toEqual(pubs.map(frameOf));
     expect(topics.map((t) => parse(t.raw))).toMatchObject([
       { t: 'move', v: 1, d: { uci: 'e2e4' } },

@@ -4,6 +4,7 @@ import { parseSan } from 'chessops/san';
 import { makeUci } from 'chessops/util';
 import { newGame as createGame, type Game } from '../../lila-core/game/game.js';
 import type { ClockState } from '../../lila-core/game/clock.js';
+import { positionKey } from '../../lila-core/game/repetition.js';
 import type { ClockConfig } from '../../protocol/game.js';
 
 /** Shared helpers for the unit tests (not a test file itself). */
@@ -72,7 +73,18 @@ export const newGame = (over: Partial<Game> = {}): Game => ({
 });
 
 /** A game standing in `fen` (moves are not replayed: only the position and the clock matter). */
-export function gameAt(fen: string, clock?: ClockState, over: Partial<Game> = {}): Game {
+export function gameAt(
+  fen: string,
+  clock?: Omit<ClockState, 'lagQuota'> & Partial<ClockState>,
+  over: Partial<Game> = {},
+): Game {
   const position = Chess.fromSetup(parseFen(fen).unwrap()).unwrap();
-  return newGame({ position, fen: makeFen(position.toSetup()), ...(clock ? { clock } : {}), ...over });
+  const lagQuota = { white: 0, black: 0 };
+  return newGame({
+    position,
+    fen: makeFen(position.toSetup()),
+    positions: [positionKey(position)],
+    ...(clock ? { clock: { lagQuota, ...clock } } : {}),
+    ...over,
+  });
 }

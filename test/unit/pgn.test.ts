@@ -1,11 +1,13 @@
-import { parsePgn, startingPosition } from 'chessops/pgn';
+import { parseComment, parsePgn, startingPosition } from 'chessops/pgn';
 import { parseSan } from 'chessops/san';
 import { makeFen } from 'chessops/fen';
 import { replay } from '../../lila-core/game/chess.js';
-import type { Game } from '../../lila-core/game/game.js';
+import { turnOf, type Game, type Transition } from '../../lila-core/game/game.js';
+import { drawYes } from '../../lila-core/game/offers.js';
+import { abort, forceEnd, move, tick } from '../../lila-core/game/play.js';
 import { toPgn } from '../../lila-core/game/pgn.js';
 import type { Status } from '../../protocol/game.js';
-import { FOOLS_MATE, LOYD_STALEMATE, newGame, OPENINGS, sansOf, sanToUci } from './fixtures.js';
+import { BLACK, FOOLS_MATE, LOYD_STALEMATE, newGame, OPENINGS, sansOf, sanToUci, WHITE } from './fixtures.js';
 
 const SITE = 'https://chess.example';
 
@@ -153,5 +155,94 @@ describe('chessops parsePgn reads toPgn back', () => {
       expect(back.fen).toBe(game.fen);
     }
     expect(gameOf(promo).sans.at(-1)).toBe('hxg8=Q');
+  });
+});
+
+describe('clocks, numbering and terminations of games as played', () => {
+  const T0 = newGame().createdAt;
+
+  function ok(t: Transition): Game {
+    if (!t.ok) throw new Error(`refused: ${t.refusal.code} ${t.refusal.message}`);
+    return t.game;
+  }
+
+  /** Plays [uci, time] pairs by whoever is on turn. */
+  function play(game: Game, moves: readonly (readonly [string, number])[]): Game {
+    for (const [uci, now] of moves) game = ok(move(game, turnOf(game) === 'white' ? WHITE.id : BLACK.id, uci, now));
+    return game;
+  }
+
+  /** The movetext on one line. */
+  const movetextOf = (pgn: string) => pgn.split('\n\n')[1]!.trimEnd().replace(/\n/g, ' ');
+
+  /** 60+2: the first two moves are free; then white thinks 3 s, black 10.5 s. */
+  const OPENING = [
+    ['e2e4', T0],
+    ['e7e5', T0 + 1_000],
+    ['g1f3', T0 + 4_000],
+    ['b8c6', T0 + 14_500],
+  ] as const;
+
+  test('a clock comment after each move, and black’s moves numbered again after a comment', () => {
+    const game = play(newGame(), OPENING);
+    expect(game.clockHistory).toEqual([60_000, 60_000, 59_000, 51_500]);
+    expect(movetextOf(toPgn(game, SITE))).toBe(
+      '1. e4 { [%clk 0:01:00] } 1... e5 { [%clk 0:01:00] } 2. Nf3 { [%clk 0:00:59] } 2... Nc6 { [%clk 0:00:51] } *',
+    );
+  });
+
+  test('chessops reads the moves and the clocks back', () => {
+    const game = play(newGame(), OPENING);
+    const [parsed] = parsePgn(toPgn(game, SITE));
+    const nodes = [...parsed!.moves.mainline()];
+    expect(nodes.map((n) => n.san)).toEqual(['e4', 'e5', 'Nf3', 'Nc6']);
+    expect(nodes.map((n) => parseComment(n.comments!.join(' ')).clock)).toEqual([60, 60, 59, 51]);
+  });
+
+  test('[%clk] is h:mm:ss, whole seconds rounded down', () => {
+    const ucis = ['e2e4', 'e7e5', 'g1f3', 'b8c6', 'f1b5'];
+    const game = gameOf(ucis, { clockHistory: [5_400_000, 3_599_999, 36_000_000, 999, 61_000] });
+    const clocks = [...toPgn(game, SITE).matchAll(/\[%clk ([^\]]+)\]/g)].map((m) => m[1]);
+    expect(clocks).toEqual(['1:30:00', '0:59:59', '10:00:00', '0:00:00', '0:01:01']);
+  });
+
+  test('lost on time: Termination "Time forfeit", and the winner’s result', () => {
+    const game = play(newGame(), OPENING.slice(0, 3)); // black's clock runs from T0 + 4000
+    const flagged = ok(tick(game, T0 + 4_000 + 60_000));
+    expect(flagged.status).toBe('outoftime');
+    const pgn = toPgn(flagged, SITE);
+    expect(pgn).toContain('[Termination "Time forfeit"]');
+    expect(pgn).toContain('[Result "1-0"]');
+    expect(movetextOf(pgn)).toBe('1. e4 { [%clk 0:01:00] } 1... e5 { [%clk 0:01:00] } 2. Nf3 { [%clk 0:00:59] } 1-0');
+  });
+
+  test('aborted: Termination "Abandoned", Result "*"', () => {
+    const aborted = ok(abort(play(newGame(), OPENING.slice(0, 1)), BLACK.id, T0 + 5_000));
+    const pgn = toPgn(aborted, SITE);
+    expect(pgn).toContain('[Termination "Abandoned"]');
+    expect(pgn).toContain('[Result "*"]');
+    expect(movetextOf(pgn)).toBe('1. e4 { [%clk 0:01:00] } *');
+  });
+
+  test.each([
+    ['white', '1-0'],
+    ['black', '0-1'],
+  ] as const)('the opponent left and %s claimed the win: Termination "Abandoned", Result %s', (color, result) => {
+    const game = play(newGame(), OPENING);
+    const claimed = ok(forceEnd(game, color === 'white' ? WHITE.id : BLACK.id, 'win', true, T0 + 20_000));
+    expect(claimed).toMatchObject({ status: 'timeout', winner: color });
+    const pgn = toPgn(claimed, SITE);
+    expect(pgn).toContain('[Termination "Abandoned"]');
+    expect(pgn).toContain(`[Result "${result}"]`);
+  });
+
+  test('a draw by agreement: Termination "Normal", Result "1/2-1/2"', () => {
+    let game = play(newGame(), OPENING);
+    game = ok(drawYes(game, WHITE.id, T0 + 15_000));
+    game = ok(drawYes(game, BLACK.id, T0 + 16_000));
+    const pgn = toPgn(game, SITE);
+    expect(pgn).toContain('[Termination "Normal"]');
+    expect(pgn).toContain('[Result "1/2-1/2"]');
+    expect(readBack(pgn).headers.get('Result')).toBe('1/2-1/2');
   });
 });

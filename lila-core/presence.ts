@@ -1,0 +1,162 @@
+import { Room } from '../protocol/channels.js';
+import { isAnonymous, type Color } from '../protocol/game.js';
+import type { Clock } from '../src/clock.js';
+import { speedOf } from './game/clock.js';
+import { changed, isOver, opposite, unchanged, type Game } from './game/game.js';
+import type { Games } from './game/games.js';
+import type { Publisher } from './publish.js';
+
+/**
+ * Who is in each game room, across all relays, from the `join` and `leave` each relay reports:
+ * the `crowd` (a player with several tabs counts once), and players gone from a game in progress.
+ *
+ * A player with no socket for 5 s makes the opponent hear `goneIn` (seconds until a claim is
+ * allowed); once the wait is over, `gone` true, and `resign-force` / `draw-force` are allowed.
+ * Coming back cancels it all (and says `gone` false if anything was said).
+ */
+const GONE_NOTICE_MS = 5_000;
+const CROWD_EVERY_MS = 500;
+/** A relay that has not ticked for this long is dead: its sockets are forgotten. */
+export const RELAY_SILENCE_MS = 10_000;
+
+/** lichess's wait before claims: 40 s, ×3 classical, ×2 rapid, ÷2 for an anonymous player, ≥ 10 s. */
+export function goneWaitMs(game: Game, color: Color): number {
+  const speed = speedOf(game.clockConfig);
+  const base = 40 * (speed === 'classical' ? 3 : speed === 'rapid' ? 2 : 1);
+  return Math.max(10, isAnonymous(game.players[color].id) ? base / 2 : base) * 1000;
+}
+
+type Seat = { color: Color | null; who: string };
+type Absence = { since: number; said: boolean; claimable: boolean; cancel: () => void };
+type GameRoom = {
+  sockets: Map<string, Seat>;
+  absent: Partial<Record<Color, Absence>>;
+  lastCrowd: string;
+  crowdAt: number;
+  crowdTimer?: () => void;
+};
+
+export function createPresence(games: Games, publish: Publisher, clock: Clock) {
+  const rooms = new Map<string, GameRoom>();
+  /** relay boot → the keys of its sockets, and when it last ticked (wall time). */
+  const relays = new Map<string, { seen: number; sockets: Set<string> }>();
+
+  const roomOf = (gameId: string): GameRoom => {
+    let room = rooms.get(gameId);
+    if (!room) rooms.set(gameId, (room = { sockets: new Map(), absent: {}, lastCrowd: '', crowdAt: -Infinity }));
+    return room;
+  };
+
+  const crowdOf = (room: GameRoom) => {
+    const watchers = new Set<string>();
+    const present = { white: false, black: false };
+    for (const seat of room.sockets.values()) {
+      if (seat.color) present[seat.color] = true;
+      else watchers.add(seat.who);
+    }
+    return { ...present, watchers: watchers.size };
+  };
+
+  /** At most twice a second per game, and only when it changed. */
+  const sendCrowd = (gameId: string, room: GameRoom) => {
+    if (room.crowdTimer) return;
+    const at = Math.max(clock.now(), room.crowdAt + CROWD_EVERY_MS);
+    room.crowdTimer = clock.at(at, () => {
+      room.crowdTimer = undefined;
+      const d = crowdOf(room);
+      if (!room.sockets.size && !room.absent.white && !room.absent.black) rooms.delete(gameId);
+      const text = JSON.stringify(d);
+      if (text === room.lastCrowd) return;
+      room.lastCrowd = text;
+      room.crowdAt = clock.now();
+      return publish.room(Room.game(gameId), { t: 'crowd', d });
+    });
+  };
+
+  /** A versioned event to the opponent of `color`, unless the game is over. */
+  const tellOpponent = (gameId: string, color: Color, t: 'goneIn' | 'gone', d: number | boolean) =>
+    games.act(gameId, (game) => (isOver(game) ? unchanged(game) : changed(game, [{ t, d, to: opposite(color) }])));
+
+  const playerLeft = (gameId: string, room: GameRoom, color: Color) => {
+    const since = clock.now();
+    const absence: Absence = { since, said: false, claimable: false, cancel: () => undefined };
+    room.absent[color] = absence;
+    absence.cancel = clock.at(since + GONE_NOTICE_MS, async () => {
+      // Read, then act: acting from inside the read would wait on the game's queue forever.
+      const game = await games.read(gameId, (g) => g);
+      if (!game || isOver(game) || room.absent[color] !== absence) return;
+      const claimAt = since + goneWaitMs(game, color);
+      absence.said = true;
+      await tellOpponent(gameId, color, 'goneIn', Math.ceil((claimAt - clock.now()) / 1000));
+      absence.cancel = clock.at(claimAt, async () => {
+        if (room.absent[color] !== absence) return;
+        absence.claimable = true;
+        await tellOpponent(gameId, color, 'gone', true);
+      });
+    });
+  };
+
+  const playerBack = (gameId: string, room: GameRoom, color: Color) => {
+    const absence = room.absent[color];
+    if (!absence) return;
+    absence.cancel();
+    delete room.absent[color];
+    if (absence.said) void tellOpponent(gameId, color, 'gone', false).catch(() => undefined);
+  };
+
+  const present = (room: GameRoom, color: Color) => [...room.sockets.values()].some((s) => s.color === color);
+
+  const remove = (gameId: string, key: string) => {
+    const room = rooms.get(gameId);
+    const seat = room?.sockets.get(key);
+    if (!room || !seat) return;
+    room.sockets.delete(key);
+    if (seat.color && !present(room, seat.color)) playerLeft(gameId, room, seat.color);
+    sendCrowd(gameId, room);
+  };
+
+  const socketKey = (relay: string, boot: string, sid: string) => `${relay}/${boot}/${sid}`;
+
+  return {
+    joined(gameId: string, at: { relay: string; boot: string; sid: string }, user: string | null, color?: Color) {
+      const key = socketKey(at.relay, at.boot, at.sid);
+      const relayKey = `${at.relay}/${at.boot}`;
+      const relay = relays.get(relayKey) ?? { seen: Date.now(), sockets: new Set<string>() };
+      relays.set(relayKey, relay);
+      relay.sockets.add(`${gameId} ${key}`);
+      const room = roomOf(gameId);
+      room.sockets.set(key, { color: color ?? null, who: user ?? key });
+      if (color) playerBack(gameId, room, color);
+      sendCrowd(gameId, room);
+    },
+
+    left(gameId: string, at: { relay: string; boot: string; sid: string }) {
+      const key = socketKey(at.relay, at.boot, at.sid);
+      relays.get(`${at.relay}/${at.boot}`)?.sockets.delete(`${gameId} ${key}`);
+      remove(gameId, key);
+    },
+
+    /** A relay's heartbeat. */
+    ticked(relay: string, boot: string) {
+      const entry = relays.get(`${relay}/${boot}`);
+      if (entry) entry.seen = Date.now();
+      else relays.set(`${relay}/${boot}`, { seen: Date.now(), sockets: new Set() });
+    },
+
+    /** Forgets the sockets of relays silent for too long (wall time: relays tick in real time). */
+    sweep(wallNow = Date.now()) {
+      for (const [relayKey, relay] of relays) {
+        if (wallNow - relay.seen < RELAY_SILENCE_MS) continue;
+        relays.delete(relayKey);
+        for (const entry of relay.sockets) {
+          const [gameId, key] = entry.split(' ') as [string, string];
+          remove(gameId, key);
+        }
+      }
+    },
+
+    /** Whether `color` has been gone long enough for the opponent to claim. */
+    isGone: (gameId: string, color: Color): boolean => rooms.get(gameId)?.absent[color]?.claimable === true,
+  };
+}
+export type Presence = ReturnType<typeof createPresence>;

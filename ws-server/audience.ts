@@ -1,0 +1,25 @@
+import type { Audience } from '../protocol/core-out.js';
+
+/**
+ * Who sees what in a game room. Each /play or /watch socket subscribes to the one uWS topic of its
+ * role, so that an event meant for some of them reaches the others as its version alone: every
+ * socket's versions stay contiguous, with one publish per role rather than a loop over sockets.
+ */
+
+export const ROLES = ['white', 'black', 'spectators'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Room channels of games: the only ones split by role. */
+export const isGameRoom = (room: string): boolean => room.startsWith('game:');
+
+export const roleTopic = (room: string, role: Role): string => `${room}/${role}`;
+
+/** Whether a socket of `role` gets an event addressed `to` in full (absent: everyone). */
+export function sees(role: Role, to: Audience | undefined): boolean {
+  if (to === undefined) return true;
+  if (to === 'players') return role !== 'spectators';
+  return to === role;
+}
+
+/** What a socket that must not see event `v` gets instead. */
+export const skipFrame = (v: number): string => `{"v":${v}}`;
