@@ -16,6 +16,8 @@ export async function consumeSiteIn(o: {
   handle: (m: SocketEnvelope) => Promise<unknown>;
   /** A relay's heartbeat. */
   onTick?: (relay: string, boot: string) => void;
+  /** A relay's report of who is online there. */
+  onOnline?: (m: Extract<CoreIn, { t: 'online' }>) => void;
   now: () => number;
   log: Logger;
   tap?: Tap;
@@ -42,6 +44,7 @@ export async function consumeSiteIn(o: {
       return inbox.tick(m.relay, m.boot, m.d.last);
     }
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
+    if (m.t === 'online') return o.onOnline?.(m);
     o.handle(m).catch((err: Error) =>
       o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'),
     );

@@ -1,5 +1,5 @@
 import { Room } from '../protocol/channels.js';
-import type { ChallengeJson, ClockConfig, Player } from '../protocol/game.js';
+import { isAnonymous, type ChallengeJson, type ClockConfig, type Player } from '../protocol/game.js';
 import { randomId } from '../src/ids.js';
 import type { Game } from './game/game.js';
 import type { Games } from './game/games.js';
@@ -21,7 +21,13 @@ const TTL_MS = 20 * 60_000;
  * Direct challenges, held in memory (a restart of lila-core forgets open challenges, as lichess
  * forgets unanswered seeks). Each change is told to the other party's user channel.
  */
-export function createChallenges(games: Games, publish: Publisher, now: () => number) {
+/** `started`: the players of a new game (their seeks die, they leave the pools). */
+export function createChallenges(
+  games: Games,
+  publish: Publisher,
+  now: () => number,
+  started: (userIds: string[]) => Promise<unknown> = async () => undefined,
+) {
   const open = new Map<string, ChallengeJson & { expiresAt: number }>();
 
   const get = (id: string) => {
@@ -40,9 +46,20 @@ export function createChallenges(games: Games, publish: Publisher, now: () => nu
       dest: Player,
       clock: ClockConfig,
       color: ChallengeJson['color'],
+      rated = false,
     ): Promise<Outcome<ChallengeJson>> {
       if (challenger.id === dest.id) return fail(400, 'self_challenge', 'you cannot challenge yourself');
-      const challenge = { id: randomId(8), status: 'created' as const, challenger, destUser: dest, clock, color };
+      if (rated && (isAnonymous(challenger.id) || isAnonymous(dest.id)))
+        return fail(400, 'rated_needs_account', 'rated games are played between two accounts');
+      const challenge = {
+        id: randomId(8),
+        status: 'created' as const,
+        challenger,
+        destUser: dest,
+        clock,
+        color,
+        rated,
+      };
       open.set(challenge.id, { ...challenge, expiresAt: now() + TTL_MS });
       await publish.room(Room.user(dest.id), { t: 'challenge', d: challenge });
       return { ok: true, value: challenge };
@@ -57,9 +74,10 @@ export function createChallenges(games: Games, publish: Publisher, now: () => nu
       const [white, black] = challengerWhite
         ? [challenge.challenger, challenge.destUser]
         : [challenge.destUser, challenge.challenger];
-      const game = await games.create({ white, black }, challenge.clock);
+      const game = await games.create({ white, black }, challenge.clock, { rated: challenge.rated });
       const redirect = { t: 'redirect', d: { id: game.id } } as const;
       await Promise.all([publish.room(Room.user(white.id), redirect), publish.room(Room.user(black.id), redirect)]);
+      await started([white.id, black.id]);
       return { ok: true, value: game };
     },
 

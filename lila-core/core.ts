@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { CORE_CLOCK } from '../protocol/channels.js';
+import { CORE_CLOCK, Room } from '../protocol/channels.js';
+import { isAnonymous } from '../protocol/game.js';
 import type { Logger } from '../src/log.js';
 import { manualClock, systemClock, type ManualClock } from '../src/clock.js';
 import { connectRedis, redisState } from '../src/redis.js';
@@ -14,8 +15,14 @@ import { createGames } from './game/games.js';
 import { createGameRepo } from './game/repo.js';
 import { createHttpApp } from './http/app.js';
 import { createPublisher } from './publish.js';
+import { ratedSpeedOf } from './game/clock.js';
+import { DEFAULT_GLICKO } from './game/glicko.js';
+import { createLobby } from './lobby/lobby.js';
+import { createOnline } from './online.js';
 import { createPresence } from './presence.js';
+import { startSiteCounts } from './site.js';
 import { createRound } from './round.js';
+import { createUsers } from './users.js';
 
 export type CoreConfig = {
   port: number;
@@ -25,6 +32,8 @@ export type CoreConfig = {
   mongoUrl: string;
   secret: string;
   sessionTtlSeconds: number;
+  /** User ids allowed to make announcements. */
+  admins: ReadonlySet<string>;
   /** The message recorder (`TAP`), closed with lila-core. */
   tap?: Tap;
 };
@@ -42,18 +51,33 @@ export async function startCore(config: CoreConfig, log: Logger) {
 
   const repo = createGameRepo(db);
   await repo.init();
-  const games = createGames(repo, publish, clock);
+  const users = createUsers(db, log);
+  const games = createGames(repo, publish, clock, { ratings: users.ratings, onEnd: users.recordEnd });
   const restored = await games.restore();
   const accounts = createAccounts(db);
-  const challenges = createChallenges(games, publish, now);
   const presence = createPresence(games, publish, clock);
-  const sweeper = setInterval(() => presence.sweep(), 2_000);
+  const online = createOnline((relay) => void publish.sync(relay).catch(() => undefined));
+  const sweeper = setInterval(() => (presence.sweep(), online.sweep()), 2_000);
   const round = createRound(games, presence, publish, now, log);
+  const lobby = createLobby({
+    games,
+    publish,
+    clock,
+    ratingOf: async (id, clockConfig) => {
+      if (isAnonymous(id)) return DEFAULT_GLICKO.rating;
+      const user = await users.find(id);
+      return user?.ratings[ratedSpeedOf(clockConfig)].rating ?? DEFAULT_GLICKO.rating;
+    },
+    nameOf: async (id) => (isAnonymous(id) ? 'Anonymous' : ((await accounts.find(id))?.name ?? id)),
+  });
+  const challenges = createChallenges(games, publish, now, (ids) => lobby.started(ids));
+  const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount });
   await consumeSiteIn({
     subscriber,
     publish,
-    handle: round,
-    onTick: (relay, boot) => presence.ticked(relay, boot),
+    handle: (m) => (m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m)),
+    onTick: (relay, boot) => (presence.ticked(relay, boot), online.ticked(relay, boot)),
+    onOnline: (m) => online.reported(m.relay, m.boot, m.d),
     now,
     log,
     tap: config.tap,
@@ -76,12 +100,19 @@ export async function startCore(config: CoreConfig, log: Logger) {
     accounts,
     challenges,
     games,
+    users,
     secret: config.secret,
     sessionTtlSeconds: config.sessionTtlSeconds,
     now,
     health,
     log,
     tap: config.tap,
+    site: {
+      publish,
+      admins: config.admins,
+      isOnline: (id) => online.isOnline(id),
+      isPlaying: (id) => games.isPlaying(id),
+    },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
@@ -92,6 +123,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
   return {
     async close(): Promise<void> {
       clearInterval(sweeper);
+      stopCounts();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await subscriber.quit().catch(() => undefined);
       await publisher.quit().catch(() => undefined);

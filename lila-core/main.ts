@@ -20,6 +20,11 @@ const env = loadConfig({
     .min(60)
     .default(30 * 24 * 3600),
   TAP: z.string().optional(),
+  ADMINS: z
+    .string()
+    .regex(/^[A-Za-z0-9_,-]*$/, 'comma-separated user ids')
+    .default('')
+    .transform((s) => new Set(s.toLowerCase().split(',').filter(Boolean))),
 });
 const log = createLogger('core', env.LOG_LEVEL);
 
@@ -32,6 +37,7 @@ runService('lila-core', log, () =>
       mongoUrl: env.MONGO_URL,
       secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
       sessionTtlSeconds: env.SESSION_TTL,
+      admins: env.ADMINS,
       tap: openTap(env.TAP, 'core'),
     },
     log,

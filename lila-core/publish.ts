@@ -20,7 +20,7 @@ export function createPublisher(redis: Redis, tap?: Tap) {
       return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
     },
     /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
-    event(room: RoomName, event: { to?: Audience; frame: { v: number } }): Promise<unknown> {
+    event(room: RoomName, event: { to?: Audience; frame: { t: string; v: number; d?: unknown } }): Promise<unknown> {
       const header = event.to
         ? { t: 'room' as const, v: event.frame.v, to: event.to }
         : { t: 'room' as const, v: event.frame.v };
@@ -41,6 +41,10 @@ export function createPublisher(redis: Redis, tap?: Tap) {
       seat: { color?: Color; v?: number } = {},
     ): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'join', sid, status, ...seat }, frame));
+    },
+    /** Asks a relay for its complete list of online users. */
+    sync(relay: string): Promise<unknown> {
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'sync' }));
     },
     resend(relay: string, boot: string, from: number): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));

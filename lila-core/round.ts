@@ -55,7 +55,8 @@ export function createRound(games: Games, presence: Presence, publish: Publisher
 
   /** Same clock, colours swapped; the room follows with `redirect`, the players on their own channels too. */
   const startRematch = async (game: Game): Promise<Transition | undefined> => {
-    const next = await games.create({ white: game.players.black, black: game.players.white }, game.clockConfig);
+    const players = { white: game.players.black, black: game.players.white };
+    const next = await games.create(players, game.clockConfig, { rated: game.rated });
     const redirect = { t: 'redirect', d: { id: next.id } } as const;
     const result = await games.act(game.id, (g) => rematchStarted(g, next.id));
     await Promise.all([game.players.white, game.players.black].map((p) => publish.room(Room.user(p.id), redirect)));

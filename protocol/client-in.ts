@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uci } from './game.js';
+import { ChallengeColor, ClockConfig, Uci } from './game.js';
 
 /** ClientIn: frames a browser sends to a relay, `{"t","d"}` JSON text. */
 
@@ -43,8 +43,24 @@ export const ClockRequest = bare('clock');
 /** Chat: players' messages reach players, spectators' reach spectators. */
 export const Talk = z.object({ t: z.literal('talk'), d: z.string().trim().min(1).max(140) });
 
+/** Lobby: a seek for an opponent with this clock; `color` is the seeker's. */
+export const Seek = z.object({
+  t: z.literal('seek'),
+  d: z.object({ clock: ClockConfig, color: ChallengeColor.default('random'), rated: z.boolean().default(false) }),
+});
+export const SeekCancel = z.object({ t: z.literal('seek-cancel'), d: z.object({ id: z.string().min(1).max(16) }) });
+export const SeekAccept = z.object({ t: z.literal('seek-accept'), d: z.object({ id: z.string().min(1).max(16) }) });
+/** Lobby: join or leave a pool, by its clock (`"3+0"`). */
+export const PoolIn = z.object({ t: z.literal('pool-in'), d: z.object({ id: z.string().min(3).max(8) }) });
+export const PoolOut = z.object({ t: z.literal('pool-out'), d: z.object({ id: z.string().min(3).max(8) }) });
+
 /** Actions the relay forwards to lila-core on `site-in`. */
 export const ClientAction = z.discriminatedUnion('t', [
+  Seek,
+  SeekCancel,
+  SeekAccept,
+  PoolIn,
+  PoolOut,
   Move,
   Resign,
   Abort,
@@ -90,7 +106,7 @@ export type Endpoint = z.infer<typeof Endpoint>;
 export const endpointActions: Record<Endpoint, ReadonlySet<ClientActionType>> = {
   play: new Set(playerActions),
   watch: new Set(['clock', 'talk']),
-  lobby: new Set(),
+  lobby: new Set(['seek', 'seek-cancel', 'seek-accept', 'pool-in', 'pool-out']),
   site: new Set(),
   user: new Set(),
 };

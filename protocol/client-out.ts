@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ChallengeJson, Clocks, Color, GameJson, Status, Uci } from './game.js';
+import { ChallengeColor, ChallengeJson, ClockConfig, Clocks, Color, GameJson, Player, Status, Uci } from './game.js';
 
 /** ClientOut: frames a browser receives. Versioned room events carry `v`. */
 
@@ -41,7 +41,13 @@ export const MoveEvent = z.object({
 export const EndEvent = z.object({
   t: z.literal('end'),
   v: z.number().int(),
-  d: z.object({ winner: Color.nullable(), status: Status, clock: Clocks }),
+  d: z.object({
+    winner: Color.nullable(),
+    status: Status,
+    clock: Clocks,
+    /** Rated games only: each player's rating change (rounded ratings), absent when aborted. */
+    ratingDiff: z.object({ white: z.number().int(), black: z.number().int() }).optional(),
+  }),
 });
 
 /** Both clocks: versioned to the room after `moretime`, unversioned to one socket on `clock`. */
@@ -89,6 +95,34 @@ export const ChatMessage = z.object({
   d: z.object({ u: z.string().nullable(), text: z.string() }),
 });
 
+/** A seek in the lobby. */
+export const SeekJson = z.object({
+  id: z.string(),
+  user: Player,
+  clock: ClockConfig,
+  color: ChallengeColor,
+  rated: z.boolean(),
+});
+export type SeekJson = z.infer<typeof SeekJson>;
+
+/** First frame on /lobby: the seeks at version `v`; then each change alone. */
+export const Seeks = z.object({ t: z.literal('seeks'), v: z.number().int(), d: z.array(SeekJson) });
+export const SeekAdd = z.object({ t: z.literal('seekAdd'), v: z.number().int(), d: SeekJson });
+export const SeekRemove = z.object({
+  t: z.literal('seekRemove'),
+  v: z.number().int(),
+  d: z.object({ id: z.string() }),
+});
+/** How many wait in each pool, at most once a second, when it changed. */
+export const PoolCounts = z.object({ t: z.literal('pools'), d: z.record(z.string(), z.number().int()) });
+/** Players online and games being played, at most once a second, when it changed. */
+export const SiteCounts = z.object({
+  t: z.literal('n'),
+  d: z.object({ users: z.number().int(), games: z.number().int() }),
+});
+/** A message from the operators, to every socket. */
+export const Announce = z.object({ t: z.literal('announce'), d: z.object({ msg: z.string() }) });
+
 /** A versioned event this socket must not see: its version alone keeps the count contiguous. */
 export const Skip = z.object({ v: z.number().int() });
 
@@ -126,6 +160,12 @@ export const ClientOut = z.union([
     Gone,
     ChatMessage,
     Resync,
+    Seeks,
+    SeekAdd,
+    SeekRemove,
+    PoolCounts,
+    SiteCounts,
+    Announce,
     ChallengeEvent,
     ChallengeDeclined,
     ChallengeCanceled,

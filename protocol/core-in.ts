@@ -25,8 +25,11 @@ const fromSocket = {
   room: z.string().refine(isRoomName, 'a room name'),
 };
 
-/** A socket asks to join a game room; lila-core answers `join` on the relay channel. */
-export const Join = z.object({ t: z.literal('join'), d: z.object({ role: z.enum(['play', 'watch']) }) });
+/**
+ * A socket asks to join a game room (`play`, `watch`) or the lobby (`lobby`); lila-core answers
+ * `join` on the relay channel with the first frame.
+ */
+export const Join = z.object({ t: z.literal('join'), d: z.object({ role: z.enum(['play', 'watch', 'lobby']) }) });
 
 /** Sent every second: lets lila-core notice trailing losses and silent relays. */
 export const Tick = z.object({
@@ -47,5 +50,17 @@ export const SocketEnvelope = z
   .and(z.discriminatedUnion('t', [...ClientAction.options, Join, Leave]));
 export type SocketEnvelope = z.infer<typeof SocketEnvelope>;
 
-export const CoreIn = z.union([Tick, SocketEnvelope]);
+/**
+ * Who is online on this relay, numbered like socket messages: users whose first socket opened
+ * (`add`) and users whose last socket has been closed for a while (`remove`). With `all`, `add` is
+ * the relay's complete list, sent when lila-core asks (`sync`), after its own restart for one.
+ */
+export const Online = z.object({
+  ...fromRelay,
+  seq: z.number().int().positive(),
+  t: z.literal('online'),
+  d: z.object({ add: z.array(z.string()), remove: z.array(z.string()), all: z.boolean().optional() }),
+});
+
+export const CoreIn = z.union([Tick, Online, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;

@@ -46,5 +46,8 @@ export const JoinReply = z.object({
 /** On `relay:<id>`: lila-core missed messages; publish again those numbered `from` onwards. */
 export const Resend = z.object({ t: z.literal('resend'), boot: z.string(), from: z.number().int().positive() });
 
-export const CoreOut = z.discriminatedUnion('t', [RoomEvent, TellSocket, JoinReply, Resend]);
+/** On `relay:<id>`: lila-core does not know who is online there (it just started): say it all. */
+export const Sync = z.object({ t: z.literal('sync') });
+
+export const CoreOut = z.discriminatedUnion('t', [Sync, RoomEvent, TellSocket, JoinReply, Resend]);
 export type CoreOut = z.infer<typeof CoreOut>;

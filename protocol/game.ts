@@ -67,6 +67,7 @@ export const ChallengeJson = z.object({
   destUser: Player,
   clock: ClockConfig,
   color: ChallengeColor,
+  rated: z.boolean(),
   gameId: z.string().optional(),
 });
 export type ChallengeJson = z.infer<typeof ChallengeJson>;

@@ -14,8 +14,34 @@ export const AccountCreate = z.object({ name: UserName, password: Password });
 /** With a name and password, a session for that account; with `{}`, an anonymous one. */
 export const SessionCreate = z.union([z.object({ name: z.string(), password: z.string() }), z.object({}).strict()]);
 
-export const ChallengeCreate = z.object({ clock: ClockConfig, color: ChallengeColor.default('random') });
+/** `rated` needs an account on both sides. */
+export const ChallengeCreate = z.object({
+  clock: ClockConfig,
+  color: ChallengeColor.default('random'),
+  rated: z.boolean().default(false),
+});
+
+/** `GET /api/user/:id/games?page=N`: pages of 10 games from 1. */
+export const UserGamesQuery = z.object({ page: z.coerce.number().int().min(1).max(1000).default(1) });
 
 /** Every HTTP error: `{"error":{"code","message"}}` with a 4xx (or 503) status. */
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof ApiError>;
+
+/** `GET /api/users/status?ids=a,b`: at most 100 ids. */
+export const UsersStatusQuery = z.object({
+  ids: z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((id) => id.trim().toLowerCase())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.string().max(40)).min(1, 'name at least one id').max(100, 'at most 100 ids')),
+});
+
+/** `POST /api/admin/announce`. */
+export const Announcement = z.object({ msg: z.string().trim().min(1).max(500) });

@@ -12,6 +12,9 @@ export type Role = (typeof ROLES)[number];
 /** Room channels of games: the only ones split by role. */
 export const isGameRoom = (room: string): boolean => room.startsWith('game:');
 
+/** Rooms whose events carry versions, kept in a history: games and the lobby (its seeks). */
+export const isVersionedRoom = (room: string): boolean => isGameRoom(room) || room === 'lobby';
+
 export const roleTopic = (room: string, role: Role): string => `${room}/${role}`;
 
 /** Whether a socket of `role` gets an event addressed `to` in full (absent: everyone). */

@@ -7,11 +7,14 @@ import type { Logger } from '../src/log.js';
 import { createOutbox } from './outbox.js';
 
 /** A socket's message before the link adds relay, boot and seq. */
-type Unnumbered = SocketEnvelope extends infer E
+type SocketMessage = SocketEnvelope extends infer E
   ? E extends SocketEnvelope
     ? Omit<E, 'relay' | 'boot' | 'seq'>
     : never
   : never;
+/** The relay's own numbered messages: who is online here. */
+type RelayMessage = Omit<Extract<CoreIn, { t: 'online' }>, 'relay' | 'boot' | 'seq'>;
+type Unnumbered = SocketMessage | RelayMessage;
 
 /** With 200: the `state` frame at version `v`, and the side the socket plays (none: a spectator). */
 export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer; color?: Color; v?: number };
@@ -102,7 +105,7 @@ export function createCoreLink(o: {
   }
 
   /** Sends a stamped move, and again after each silence, until answered or MAX_SENDS. */
-  function sendUntilAnswered(key: string, message: Unnumbered, sends = 1): Promise<boolean> {
+  function sendUntilAnswered(key: string, message: SocketMessage, sends = 1): Promise<boolean> {
     const entry = { sending: true, timer: setTimeout(() => retry(), ANSWER_TIMEOUT_MS) };
     const retry = () => {
       if (unanswered.get(key) !== entry) return;
@@ -118,7 +121,7 @@ export function createCoreLink(o: {
 
   return {
     action(sid: string, user: string | null, room: RoomName, action: ClientAction): Promise<boolean> {
-      const message: Unnumbered = { sid, user, room, ...action };
+      const message: SocketMessage = { sid, user, room, ...action };
       if (action.t === 'move' && action.d.a !== undefined) return sendUntilAnswered(`${sid} ${action.d.a}`, message);
       return deliver(message, action.t === 'move');
     },
@@ -139,7 +142,7 @@ export function createCoreLink(o: {
         }
     },
 
-    join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch'): Promise<JoinAnswer> {
+    join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch' | 'lobby'): Promise<JoinAnswer> {
       return new Promise((resolve) => {
         const timer = setTimeout(() => settle({ status: 503 }), o.joinTimeoutMs);
         const settle = (answer: JoinAnswer) => {
@@ -161,6 +164,11 @@ export function createCoreLink(o: {
      */
     leave(sid: string, user: string | null, room: RoomName): void {
       deliver({ sid, user, room, t: 'leave' }, false).catch(() => undefined);
+    },
+
+    /** Who is online here; numbered, so that a loss is noticed and resent like any message. */
+    online(d: RelayMessage['d']): void {
+      deliver({ t: 'online', d }, false).catch(() => undefined);
     },
 
     answerJoin(sid: string, answer: JoinAnswer): void {

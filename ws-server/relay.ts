@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
 import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
-import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
+import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES, type Endpoint } from '../protocol/client-in.js';
 import { errorFrame } from '../protocol/client-out.js';
 import type { CoreOut } from '../protocol/core-out.js';
 import { decodeCoreOut } from '../protocol/wire.js';
@@ -12,6 +12,7 @@ import { verifyToken } from '../src/token.js';
 import { isGameRoom, roleTopic, ROLES, sees, skipFrame, type Role } from './audience.js';
 import { catchUp } from './catch-up.js';
 import { createCoreLink } from './core-link.js';
+import { createUserPresence } from './presence.js';
 import { readFrame } from './frames.js';
 import { createRooms } from './rooms.js';
 import { route, tokenFrom, versionFrom, type Route } from './routes.js';
@@ -37,7 +38,7 @@ type SocketData = {
   rooms: RoomName[];
   /** uWS topics: its rooms, a game room as the topic of the socket's role. */
   topics: string[];
-  /** /play and /watch: what the socket catches up with when it opens, then undefined. */
+  /** /play, /watch and /lobby: what the socket catches up with when it opens, then undefined. */
   game?: { role: Role; state: Buffer; stateV?: number; asked?: number };
   closed: boolean;
 };
@@ -45,6 +46,12 @@ type SocketData = {
 type RoomHeader = Extract<CoreOut, { t: 'room' }>;
 
 const PONG = '0';
+/** Users whose last socket closed are reported gone in batches this far apart (lila-ws: 5 s). */
+const ONLINE_BATCH_MS = 5_000;
+
+/** Endpoints whose sockets lila-core admits (a game's state, the lobby's seeks) and counts. */
+const joinsThroughCore = (endpoint: Endpoint): endpoint is 'play' | 'watch' | 'lobby' =>
+  endpoint === 'play' || endpoint === 'watch' || endpoint === 'lobby';
 
 export async function startRelay(config: RelayConfig, log: Logger) {
   const uws = loadNativeUws();
@@ -54,6 +61,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const rooms = createRooms(subscriber);
   const core = createCoreLink({ relayId: config.relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs });
   const sockets = new Map<string, WebSocket<SocketData>>();
+  const users = createUserPresence((d) => core.online(d));
   const startedAt = Date.now();
   const ownChannel = relayChannel(config.relayId);
   const app: TemplatedApp = uws.App();
@@ -76,10 +84,10 @@ export async function startRelay(config: RelayConfig, log: Logger) {
    * version alone; it is kept in the room's history first, for sockets that open or come back.
    */
   const toRoom = (room: string, header: RoomHeader, frame: Buffer): void => {
-    if (!isGameRoom(room)) return publish(room, frame);
     const { v, to } = header;
     // Kept past this callback: copied, as a view would hold the whole read chunk of the socket.
     if (v !== undefined) rooms.history(room)?.add({ v, to, frame: Buffer.from(frame) });
+    if (!isGameRoom(room)) return publish(room, frame);
     let skip: string | undefined;
     for (const role of ROLES) {
       const topic = roleTopic(room, role);
@@ -112,6 +120,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       }
       case 'resend':
         return core.resend(header.boot, header.from);
+      case 'sync':
+        return users.all();
     }
   });
 
@@ -182,7 +192,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       void (async () => {
         await Promise.all(joined.map((room) => rooms.enter(room)));
         let game: SocketData['game'];
-        if (target.endpoint === 'play' || target.endpoint === 'watch') {
+        if (joinsThroughCore(target.endpoint)) {
           const answer = await core.join(sid, user, target.room, target.endpoint);
           // An answer too late (503) may still have counted it: the leave, numbered after the join, undoes that.
           counted = answer.status === 200 || answer.status === 503;
@@ -199,14 +209,15 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         const topics = [...joined, Room.site].map((room) =>
           game && room === target.room ? roleTopic(room, game.role) : room,
         );
-        res.cork(() =>
-          res.upgrade<SocketData>(
-            { sid, user, path, route: target, rooms: joined, topics, game, closed: false },
-            key,
-            protocol,
-            extensions,
-            context,
-          ),
+        // Not inside res.cork: once its callback returns, uWS 20.30 goes on treating the socket as an HTTP
+        // response, and when the upgrade reallocated it in place, it reads WebSocket memory as response
+        // flags and may close the new socket (1006) right after its open. uWS warns once about the write.
+        res.upgrade<SocketData>(
+          { sid, user, path, route: target, rooms: joined, topics, game, closed: false },
+          key,
+          protocol,
+          extensions,
+          context,
         );
       })().catch((err: Error) => {
         log.error({ err: err.message, sid }, 'upgrade failed');
@@ -218,6 +229,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     open: (ws) => {
       const data = ws.getUserData();
       sockets.set(data.sid, ws);
+      if (data.user) users.opened(data.user);
       tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: config.relayId });
       for (const topic of data.topics) ws.subscribe(topic);
       if (!data.game) return;
@@ -226,7 +238,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       // Synchronous with the subscription: no event can come in between the catch-up and the topic.
       const frames = catchUp({ role, state, stateV, asked, history: rooms.history(data.route.room) });
       if (!frames) return ws.end(CloseCode.restart, 'too many events while joining; reconnect');
-      for (const frame of frames) send(ws, frame);
+      ws.cork(() => frames.forEach((frame) => send(ws, frame)));
     },
 
     message: (ws, message, isBinary) => {
@@ -259,8 +271,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       sockets.delete(data.sid);
       core.forget(data.sid);
       for (const room of data.rooms) rooms.leave(room);
-      if (data.route.endpoint === 'play' || data.route.endpoint === 'watch')
-        core.leave(data.sid, data.user, data.route.room);
+      if (joinsThroughCore(data.route.endpoint)) core.leave(data.sid, data.user, data.route.room);
+      if (data.user) users.closed(data.user);
     },
   });
 
@@ -270,11 +282,13 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     ),
   );
   const ticker = setInterval(() => core.tick(), 1000);
+  const leavers = setInterval(() => users.flush(), ONLINE_BATCH_MS);
   log.info({ port: config.port }, 'relay listening');
 
   return {
     async close(): Promise<void> {
       clearInterval(ticker);
+      clearInterval(leavers);
       core.close();
       uws.us_listen_socket_close(listenSocket as never);
       for (const ws of sockets.values()) ws.end(CloseCode.restart, 'relay restarting');

@@ -1,12 +1,12 @@
 import type { Redis } from 'ioredis';
 import type { RoomName } from '../protocol/channels.js';
-import { isGameRoom } from './audience.js';
+import { isVersionedRoom } from './audience.js';
 import { createHistory, type History } from './history.js';
 
 /**
  * Reference-counted Redis subscriptions: a room's channel is subscribed when its first socket
  * arrives and unsubscribed when its last one leaves. `enter` resolves once Redis confirmed the
- * subscription, so nothing published afterwards can be missed. A game room also keeps its recent
+ * subscription, so nothing published afterwards can be missed. A game room (and the lobby) keeps its recent
  * events (history.ts) for as long as it is subscribed: they are only complete while it is.
  */
 export function createRooms(subscriber: Redis) {
@@ -19,7 +19,7 @@ export function createRooms(subscriber: Redis) {
         entry = {
           sockets: 0,
           subscribed: subscriber.subscribe(room),
-          history: isGameRoom(room) ? createHistory() : undefined,
+          history: isVersionedRoom(room) ? createHistory() : undefined,
         };
         rooms.set(room, entry);
       }

@@ -1,4 +1,5 @@
 import type { ClockConfig, Clocks, Color } from '../../protocol/game.js';
+import type { RatedSpeed } from '../../protocol/user.js';
 
 /**
  * Fischer clocks, in milliseconds, as pure functions of the time `now`.
@@ -98,6 +99,12 @@ export function speedOf(config: ClockConfig): Speed {
   if (estimate < 480) return 'blitz';
   if (estimate < 1500) return 'rapid';
   return 'classical';
+}
+
+/** The rating a game counts for. UltraBullet counts as bullet (lichess rates it apart): four ratings per user. */
+export function ratedSpeedOf(config: ClockConfig): RatedSpeed {
+  const speed = speedOf(config);
+  return speed === 'ultraBullet' ? 'bullet' : speed;
 }
 
 /** How long each side has to make its first move before the game is aborted, as on lichess. */

@@ -5,6 +5,7 @@ import type { Audience } from '../../protocol/core-out.js';
 import type { ClockConfig, Color, GameJson, Player, Status } from '../../protocol/game.js';
 import type { Outcome } from './chess.js';
 import { clocksInSeconds, initialClock, stop, type ClockState } from './clock.js';
+import { rateGame, ratingDiff, type Glicko, type Pair } from './glicko.js';
 import { positionKey } from './repetition.js';
 
 /** A game as lila-core holds it in memory. Transitions are pure: they return a new Game. */
@@ -31,6 +32,11 @@ export type Game = {
   /** Each side's last move as its socket stamped it, so that a move sent twice is played once. */
   lastMoveFrom: Partial<Record<Color, MoveOrigin>>;
   offers: Offers;
+  rated: boolean;
+  /** A rated game's snapshot of both players' ratings for its speed, taken when it was created. */
+  ratings?: Pair<Glicko>;
+  /** Their ratings after it: set when a rated game ends other than aborted. */
+  ratingsAfter?: Pair<Glicko>;
 };
 
 export type Offers = {
@@ -86,12 +92,13 @@ export const noOffers = (): Offers => ({
   next: null,
 });
 
-/** A game about to start from the initial position. */
+/** A game about to start from the initial position; rated when given the players' ratings. */
 export function newGame(
   id: string,
   players: { white: Player; black: Player },
   clockConfig: ClockConfig,
   now: number,
+  ratings?: Pair<Glicko>,
 ): Game {
   const position = Chess.default();
   return {
@@ -112,6 +119,8 @@ export function newGame(
     lastMoveAt: now,
     lastMoveFrom: {},
     offers: noOffers(),
+    rated: ratings !== undefined,
+    ...(ratings ? { ratings } : {}),
   };
 }
 
@@ -136,19 +145,28 @@ export function playable(game: Game, userId: string | null): Refusal | Color {
 
 /**
  * Ends the game at `now`: the side to move is charged for its turn so far, the clock stops,
- * pending offers lapse, and `end` follows `before`.
+ * pending offers lapse, a rated game rates both players, and `end` follows `before`.
  */
 export function end(game: Game, outcome: Outcome, before: Unstamped[], now: number): Transition {
   const clock = stop(game.clock, turnOf(game), now);
+  const rated = game.rated && game.ratings && outcome.status !== 'aborted' ? game.ratings : undefined;
+  const ratingsAfter = rated && rateGame(rated, outcome.winner);
   const ended: Game = {
     ...game,
     status: outcome.status,
     winner: outcome.winner,
     clock,
     offers: { ...game.offers, draw: null, takeback: null },
+    ...(ratingsAfter ? { ratingsAfter } : {}),
   };
-  const final = clocksInSeconds(clock, turnOf(game), now);
-  return changed(ended, [...before, { t: 'end', d: { winner: outcome.winner, status: outcome.status, clock: final } }]);
+  const d = {
+    winner: outcome.winner,
+    status: outcome.status,
+    clock: clocksInSeconds(clock, turnOf(game), now),
+    // Unrated games keep the frame they always had: no key at all.
+    ...(rated && ratingsAfter ? { ratingDiff: ratingDiff(rated, ratingsAfter) } : {}),
+  };
+  return changed(ended, [...before, { t: 'end', d }]);
 }
 
 /** `GET /api/game/:id`, and the `d` of the `state` and `reload` frames. */

@@ -1,15 +1,26 @@
 import { Room } from '../../protocol/channels.js';
-import type { ClockConfig, Player } from '../../protocol/game.js';
+import { isAnonymous, type ClockConfig, type Player } from '../../protocol/game.js';
+import type { RatedSpeed } from '../../protocol/user.js';
 import { randomId } from '../../src/ids.js';
 import type { Publisher } from '../publish.js';
 import { createSerial } from '../serial.js';
 import type { Clock } from '../../src/clock.js';
+import { ratedSpeedOf } from './clock.js';
 import { isOver, newGame, type Game, type Transition } from './game.js';
+import type { Glicko, Pair } from './glicko.js';
 import { deadline, tick } from './play.js';
 import type { GameRepo } from './repo.js';
 
 /** How long a finished game stays in memory after its last action. */
 const KEEP_FINISHED_MS = 60_000;
+
+/** What games need from the users (lila-core/users.ts). */
+export type GameHooks = {
+  /** Both players' current ratings at `speed`: the snapshot a rated game is created with. */
+  ratings?: (players: Pair<Player>, speed: RatedSpeed) => Promise<Pair<Glicko>>;
+  /** A game just ended, other than aborted, and is stored. Meant never to reject. */
+  onEnd?: (game: Game) => Promise<void>;
+};
 
 /**
  * The live games: held in memory, every change written to MongoDB before its events are
@@ -17,7 +28,7 @@ const KEEP_FINISHED_MS = 60_000;
  * next moment time alone changes it (a flag, a first move that never came); it survives restarts
  * because it is derived from the stored clock.
  */
-export function createGames(repo: GameRepo, publish: Publisher, clock: Clock) {
+export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, hooks: GameHooks = {}) {
   const now = () => clock.now();
   const live = new Map<string, Game>();
   const serial = createSerial();
@@ -60,6 +71,10 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock) {
       if (!result.ok || result.game === game) return result;
       await repo.update(game.v, result.game, now());
       keep(result.game);
+      // Before the events: a player who sees `end` then asks for their rating gets the new one.
+      // The result is stored whatever happens to the ratings, so their failure holds nothing back.
+      if (hooks.onEnd && !isOver(game) && isOver(result.game) && result.game.status !== 'aborted')
+        await hooks.onEnd(result.game).catch(() => undefined);
       // One connection keeps them in order; no need to wait for each before the next.
       await Promise.all(result.events.map((event) => publish.event(Room.game(id), event)));
       return result;
@@ -74,8 +89,16 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock) {
       return games.length;
     },
 
-    async create(players: { white: Player; black: Player }, clockConfig: ClockConfig): Promise<Game> {
-      const game = newGame(randomId(8), players, clockConfig, now());
+    /** A new game; a rated one snapshots both players' ratings. Throws if rated with an anonymous player. */
+    async create(players: Pair<Player>, clockConfig: ClockConfig, options: { rated?: boolean } = {}): Promise<Game> {
+      let ratings: Pair<Glicko> | undefined;
+      if (options.rated) {
+        if (isAnonymous(players.white.id) || isAnonymous(players.black.id))
+          throw new Error('a rated game needs two accounts');
+        if (!hooks.ratings) throw new Error('rated games need the users');
+        ratings = await hooks.ratings(players, ratedSpeedOf(clockConfig));
+      }
+      const game = newGame(randomId(8), players, clockConfig, now(), ratings);
       await repo.insert(game, now());
       keep(game);
       return game;
@@ -87,6 +110,16 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock) {
     },
 
     act,
+
+    /** A page of a user's games, newest first, as stored (every change is stored before it is seen). */
+    byUser: (userId: string, page: number) => repo.byUser(userId, page),
+
+    /** Whether the user plays a game in progress (of those in memory: every unfinished one is). */
+    isPlaying(userId: string): boolean {
+      for (const game of live.values())
+        if (!isOver(game) && (game.players.white.id === userId || game.players.black.id === userId)) return true;
+      return false;
+    },
 
     get liveCount(): number {
       let n = 0;

@@ -3,6 +3,7 @@ import type { ClockConfig, Color, Player, Status } from '../../protocol/game.js'
 import { replay } from './chess.js';
 import { noOffers, type Game, type Offers } from './game.js';
 import { initialClock } from './clock.js';
+import type { Glicko, Pair } from './glicko.js';
 
 /** How a game is stored. Positions, SANs and FEN are derived from `moves` on load. */
 type GameDoc = {
@@ -22,9 +23,17 @@ type GameDoc = {
   lastMoveAt?: Date;
   lastMoveFrom?: Game['lastMoveFrom'];
   offers?: Offers;
+  rated?: boolean;
+  ratings?: Pair<Glicko>;
+  ratingsAfter?: Pair<Glicko>;
+  /** Both players' ids, for a user's games through the `{ userIds, createdAt, _id }` index. */
+  userIds?: string[];
   createdAt: Date;
   updatedAt: Date;
 };
+
+/** A page of a user's games. */
+export const USER_GAMES_PER_PAGE = 10;
 
 const toDoc = (game: Game, now: number): GameDoc => ({
   _id: game.id,
@@ -41,6 +50,10 @@ const toDoc = (game: Game, now: number): GameDoc => ({
   lastMoveAt: new Date(game.lastMoveAt),
   lastMoveFrom: game.lastMoveFrom,
   offers: game.offers,
+  rated: game.rated,
+  ...(game.ratings ? { ratings: game.ratings } : {}),
+  ...(game.ratingsAfter ? { ratingsAfter: game.ratingsAfter } : {}),
+  userIds: [game.players.white.id, game.players.black.id],
   createdAt: new Date(game.createdAt),
   updatedAt: new Date(now),
 });
@@ -69,6 +82,9 @@ function fromDoc(doc: GameDoc): Game {
     lastMoveAt: (doc.lastMoveAt ?? doc.updatedAt).getTime(),
     lastMoveFrom: doc.lastMoveFrom ?? {},
     offers: { ...noOffers(), ...doc.offers },
+    rated: doc.rated ?? false,
+    ...(doc.ratings ? { ratings: doc.ratings } : {}),
+    ...(doc.ratingsAfter ? { ratingsAfter: doc.ratingsAfter } : {}),
   };
 }
 
@@ -78,6 +94,11 @@ export function createGameRepo(db: Db) {
   return {
     async init(): Promise<void> {
       await games.createIndex({ status: 1 });
+      // `_id` breaks ties between games created in the same millisecond, so pages never overlap.
+      await games.createIndex({ userIds: 1, createdAt: -1, _id: -1 });
+      // Games stored before `userIds` existed join their players' lists once.
+      for await (const doc of games.find({ userIds: { $exists: false } }, { projection: { players: 1 } }))
+        await games.updateOne({ _id: doc._id }, { $set: { userIds: [doc.players.white.id, doc.players.black.id] } });
     },
     async insert(game: Game, now: number): Promise<void> {
       await games.insertOne(toDoc(game, now));
@@ -88,6 +109,16 @@ export function createGameRepo(db: Db) {
     },
     async unfinished(): Promise<Game[]> {
       return (await games.find({ status: 'started' }).toArray()).map(fromDoc);
+    },
+    /** Page `page` (from 1) of `userId`'s games, newest first, and whether another page follows. */
+    async byUser(userId: string, page: number): Promise<{ games: Game[]; more: boolean }> {
+      const docs = await games
+        .find({ userIds: userId })
+        .sort({ createdAt: -1, _id: -1 })
+        .skip((page - 1) * USER_GAMES_PER_PAGE)
+        .limit(USER_GAMES_PER_PAGE + 1)
+        .toArray();
+      return { games: docs.slice(0, USER_GAMES_PER_PAGE).map(fromDoc), more: docs.length > USER_GAMES_PER_PAGE };
     },
     /** Stores `next` over the version it came from; fails loudly if that version moved. */
     async update(previousV: number, next: Game, now: number): Promise<void> {

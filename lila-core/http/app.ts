@@ -1,6 +1,7 @@
 import express, { type Express, type RequestHandler } from 'express';
 import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
-import { AccountCreate, ChallengeCreate, SessionCreate } from '../../protocol/http.js';
+import { AccountCreate, ChallengeCreate, SessionCreate, UserGamesQuery } from '../../protocol/http.js';
+import type { UserGamesJson } from '../../protocol/user.js';
 import { randomId } from '../../src/ids.js';
 import type { Logger } from '../../src/log.js';
 import { redactSecrets, type Tap } from '../../src/tap.js';
@@ -10,19 +11,24 @@ import type { Challenges } from '../challenges.js';
 import { toJson } from '../game/game.js';
 import type { Games } from '../game/games.js';
 import { toPgn } from '../game/pgn.js';
+import type { Users } from '../users.js';
 import { bearerToken, requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
+import { siteRoutes, type SiteDeps } from './site.js';
 
 export type HttpDeps = {
   accounts: Accounts;
   challenges: Challenges;
   games: Games;
+  users: Users;
   secret: string;
   sessionTtlSeconds: number;
   now: () => number;
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
   log: Logger;
   tap?: Tap;
+  /** Site-wide routes (users' status, announcements). */
+  site: Omit<SiteDeps, 'secret'>;
 };
 
 export function createHttpApp(d: HttpDeps): Express {
@@ -64,10 +70,10 @@ export function createHttpApp(d: HttpDeps): Express {
 
   app.post('/api/challenge/:userId', async (req, res) => {
     const me = requireSession(d.secret, req);
-    const { clock, color } = parseBody(ChallengeCreate, req.body);
+    const { clock, color, rated } = parseBody(ChallengeCreate, req.body);
     const dest = await d.accounts.find(String(req.params.userId));
     if (!dest) throw new HttpError(404, 'not_found', 'no such user');
-    const created = await d.challenges.create({ id: me.userId, name: me.name }, dest, clock, color);
+    const created = await d.challenges.create({ id: me.userId, name: me.name }, dest, clock, color, rated);
     if (!created.ok) throw new HttpError(created.error.status, created.error.code, created.error.message);
     res.status(201).json({ challenge: created.value });
   });
@@ -102,6 +108,25 @@ export function createHttpApp(d: HttpDeps): Express {
     res.type('application/x-chess-pgn').send(toPgn(await gameOr404(String(req.params.id)), site));
   });
 
+  const userOr404 = async (id: string) => {
+    const user = await d.users.find(id);
+    if (!user) throw new HttpError(404, 'not_found', 'no such user');
+    return user;
+  };
+
+  app.get('/api/user/:id', async (req, res) => {
+    res.json(await userOr404(String(req.params.id)));
+  });
+
+  app.get('/api/user/:id/games', async (req, res) => {
+    const { page } = parseBody(UserGamesQuery, req.query);
+    const user = await userOr404(String(req.params.id));
+    const { games, more } = await d.games.byUser(user.id, page);
+    const at = d.now();
+    res.json({ games: games.map((g) => toJson(g, at)), page, next: more ? page + 1 : null } satisfies UserGamesJson);
+  });
+
+  app.use(siteRoutes({ ...d.site, secret: d.secret }));
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;

@@ -262,6 +262,7 @@ describe('challenges', () => {
         destUser: { id: bob.id, name: bob.name },
         clock: { limit: 10800, increment: 180 },
         color: 'black',
+        rated: false,
       },
     });
   });

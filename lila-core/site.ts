@@ -1,0 +1,35 @@
+import { Room } from '../protocol/channels.js';
+import type { Clock } from '../src/clock.js';
+import type { Publisher } from './publish.js';
+
+/**
+ * Site-wide figures: players online and games being played, sent to the lobby and the site every
+ * second when they changed (`{"t":"n"}`), on lila-core's clock.
+ */
+const EVERY_MS = 1_000;
+
+export function startSiteCounts(o: {
+  publish: Publisher;
+  clock: Clock;
+  users: () => number;
+  games: () => number;
+}): () => void {
+  let last = '';
+  let stopped = false;
+  let cancel = (): unknown => undefined;
+  const tick = async () => {
+    const d = { users: o.users(), games: o.games() };
+    const text = JSON.stringify(d);
+    if (text !== last) {
+      last = text;
+      const frame = { t: 'n', d } as const;
+      await Promise.all([o.publish.room(Room.lobby, frame), o.publish.room(Room.site, frame)]).catch(() => undefined);
+    }
+    if (!stopped) cancel = o.clock.at(o.clock.now() + EVERY_MS, tick);
+  };
+  cancel = o.clock.at(o.clock.now() + EVERY_MS, tick);
+  return () => {
+    stopped = true;
+    cancel();
+  };
+}

@@ -1,0 +1,63 @@
+import { pairWave, type Candidate } from '../../lila-core/lobby/pairing.js';
+
+const p = (id: string, rating: number, misses = 0): Candidate => ({ id, rating, misses });
+const ids = (pairs: [Candidate, Candidate][]) => pairs.map(([a, b]) => [a.id, b.id]);
+
+describe('a pool wave', () => {
+  test('two players close in rating are paired', () => {
+    expect(pairWave([p('a', 1500), p('b', 1620)])).toEqual({ pairs: [[p('a', 1500), p('b', 1620)]], waiting: [] });
+  });
+
+  test('two players too far apart both wait; after waves missed, their range is wide enough', () => {
+    expect(pairWave([p('a', 1200), p('b', 1650)])).toMatchObject({ pairs: [], waiting: [{ id: 'a' }, { id: 'b' }] });
+    expect(ids(pairWave([p('a', 1200, 2), p('b', 1650, 2)]).pairs)).toEqual([['a', 'b']]);
+  });
+
+  test('three players: the newest waits; among the newest, the one whose absence pairs the rest closest', () => {
+    // c arrived last (no miss): c waits even though a and b are far apart.
+    expect(pairWave([p('a', 1500, 1), p('b', 1700, 1), p('c', 1510)])).toMatchObject({
+      pairs: [[{ id: 'a' }, { id: 'b' }]],
+      waiting: [{ id: 'c' }],
+    });
+    // All new: leaving out the outlier d pairs e and f 10 points apart.
+    expect(pairWave([p('d', 2000), p('e', 1500), p('f', 1510)])).toMatchObject({
+      pairs: [[{ id: 'e' }, { id: 'f' }]],
+      waiting: [{ id: 'd' }],
+    });
+  });
+
+  test('ten players are paired by rating neighbours, in range', () => {
+    const ratings = [1210, 1990, 1500, 1320, 1480, 1800, 1260, 1700, 1850, 1330];
+    const wave = pairWave(ratings.map((r, i) => p(`p${i}`, r)));
+    expect(wave.waiting).toEqual([]);
+    expect(wave.pairs.map(([a, b]) => [a.rating, b.rating])).toEqual([
+      [1210, 1260],
+      [1320, 1330],
+      [1480, 1500],
+      [1700, 1800],
+      [1850, 1990],
+    ]);
+  });
+
+  test('eleven players: one waits, and the rest are all paired', () => {
+    const players = Array.from({ length: 11 }, (_, i) => p(`p${i}`, 1400 + i * 20, i === 4 ? 0 : 1));
+    const wave = pairWave(players);
+    expect(wave.waiting.map((c) => c.id)).toEqual(['p4']);
+    expect(
+      wave.pairs
+        .flat()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(
+      players
+        .filter((c) => c.id !== 'p4')
+        .map((c) => c.id)
+        .sort(),
+    );
+  });
+
+  test('nobody, or one player: no pair, and the one waits', () => {
+    expect(pairWave([])).toEqual({ pairs: [], waiting: [] });
+    expect(pairWave([p('a', 1500)])).toEqual({ pairs: [], waiting: [p('a', 1500)] });
+  });
+});
