@@ -88,6 +88,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     // Kept past this callback: copied, as a view would hold the whole read chunk of the socket.
     if (v !== undefined) rooms.history(room)?.add({ v, to, frame: Buffer.from(frame) });
     if (!isGameRoom(room)) return publish(room, frame);
+    // The crowd: a socket opening after it was published would otherwise wait for the next one.
+    if (v === undefined) rooms.keepLatest(room, frame);
     let skip: string | undefined;
     for (const role of ROLES) {
       const topic = roleTopic(room, role);
@@ -238,7 +240,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       // Synchronous with the subscription: no event can come in between the catch-up and the topic.
       const frames = catchUp({ role, state, stateV, asked, history: rooms.history(data.route.room) });
       if (!frames) return ws.end(CloseCode.restart, 'too many events while joining; reconnect');
-      ws.cork(() => frames.forEach((frame) => send(ws, frame)));
+      const latest = isGameRoom(data.route.room) ? rooms.latest(data.route.room) : undefined;
+      ws.cork(() => [...frames, ...(latest ? [latest] : [])].forEach((frame) => send(ws, frame)));
     },
 
     message: (ws, message, isBinary) => {

@@ -10,7 +10,11 @@ import { createHistory, type History } from './history.js';
  * events (history.ts) for as long as it is subscribed: they are only complete while it is.
  */
 export function createRooms(subscriber: Redis) {
-  const rooms = new Map<string, { sockets: number; subscribed: Promise<unknown>; history?: History }>();
+  /** `latest`: a game room's last unversioned frame (the crowd), for sockets that open after it. */
+  const rooms = new Map<
+    string,
+    { sockets: number; subscribed: Promise<unknown>; history?: History; latest?: Buffer }
+  >();
 
   return {
     enter(room: RoomName): Promise<unknown> {
@@ -31,6 +35,14 @@ export function createRooms(subscriber: Redis) {
       if (!entry || --entry.sockets > 0) return;
       rooms.delete(room);
       void subscriber.unsubscribe(room).catch(() => undefined);
+    },
+    /** Keeps a room's latest unversioned frame (copied: the view would pin the read chunk). */
+    keepLatest(room: string, frame: Buffer): void {
+      const entry = rooms.get(room);
+      if (entry) entry.latest = Buffer.from(frame);
+    },
+    latest(room: string): Buffer | undefined {
+      return rooms.get(room)?.latest;
     },
     /** The recent events of a game room this relay is subscribed to. */
     history(room: string): History | undefined {
