@@ -25,6 +25,7 @@ const PROBE_MS = 250;
 /** A stamped move lila-core has not answered is sent again this often, this many times at most. */
 const ANSWER_TIMEOUT_MS = 3000;
 const MAX_SENDS = 5;
+const ANSWERED_KEPT = 10_000;
 
 /**
  * Everything the relay says to lila-core: numbered envelopes on `site-in`, kept for resends,
@@ -54,6 +55,8 @@ export function createCoreLink(o: {
   let flushing = false;
   /** Stamped moves lila-core has not answered yet, by `sid a`. */
   const unanswered = new Map<string, { timer: NodeJS.Timeout; sending: boolean }>();
+  /** The latest answered ones, to recognise a second answer (to a move sent again). */
+  const answeredLately = new Set<string>();
 
   const number = (message: Unnumbered) => outbox.add((seq) => JSON.stringify({ ...relay, seq, ...message }));
   const heard = (payload: string) => o.publisher.publish(SITE_IN, payload).then((n) => n > 0);
@@ -126,11 +129,19 @@ export function createCoreLink(o: {
       return deliver(message, action.t === 'move');
     },
 
-    /** lila-core answered the move `sid` stamped `a`, or the socket gave up on it. */
-    answered(sid: string, a: number): void {
+    /**
+     * lila-core answered the move `sid` stamped `a`, or the socket gave up on it. False when it was
+     * answered already: a second answer, to a move sent again, that the socket must not see twice.
+     */
+    answered(sid: string, a: number): boolean {
       const key = `${sid} ${a}`;
       clearTimeout(unanswered.get(key)?.timer);
-      unanswered.delete(key);
+      if (unanswered.delete(key)) {
+        answeredLately.add(key);
+        if (answeredLately.size > ANSWERED_KEPT) answeredLately.delete(answeredLately.values().next().value!);
+        return true;
+      }
+      return !answeredLately.has(key);
     },
 
     /** The socket closed: its moves are no longer waited for. */

@@ -112,7 +112,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       case 'room':
         return toRoom(channel, header, frame);
       case 'sid': {
-        if (header.a !== undefined) core.answered(header.sid, header.a);
+        // An answer to a move the relay sent again (lila-core was slow) repeats one already given.
+        if (header.a !== undefined && !core.answered(header.sid, header.a)) return;
         const ws = sockets.get(header.sid);
         return void (ws && !ws.getUserData().closed && send(ws, frame));
       }
