@@ -73,9 +73,23 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
     });
   };
 
-  /** A versioned event to the opponent of `color`, unless the game is over. */
-  const tellOpponent = (gameId: string, color: Color, t: 'goneIn' | 'gone', d: number | boolean) =>
-    games.act(gameId, (game) => (isOver(game) ? unchanged(game) : changed(game, [{ t, d, to: opposite(color) }])));
+  /**
+   * A versioned event to the opponent of `color`, unless the game is over or the opponent is away
+   * too (nobody to tell; a game both players left costs no write).
+   */
+  const tellOpponent = async (
+    gameId: string,
+    color: Color,
+    t: 'goneIn' | 'gone',
+    d: number | boolean,
+  ): Promise<boolean> => {
+    const room = rooms.get(gameId);
+    if (!room || !present(room, opposite(color))) return false;
+    const result = await games.act(gameId, (game) =>
+      isOver(game) ? unchanged(game) : changed(game, [{ t, d, to: opposite(color) }]),
+    );
+    return result?.ok === true && result.events.length > 0;
+  };
 
   const playerLeft = (gameId: string, room: GameRoom, color: Color) => {
     const since = clock.now();
@@ -86,12 +100,11 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
       const game = await games.read(gameId, (g) => g);
       if (!game || isOver(game) || room.absent[color] !== absence) return;
       const claimAt = since + goneWaitMs(game, color);
-      absence.said = true;
-      await tellOpponent(gameId, color, 'goneIn', Math.ceil((claimAt - clock.now()) / 1000));
+      absence.said = await tellOpponent(gameId, color, 'goneIn', Math.ceil((claimAt - clock.now()) / 1000));
       absence.cancel = clock.at(claimAt, async () => {
         if (room.absent[color] !== absence) return;
         absence.claimable = true;
-        await tellOpponent(gameId, color, 'gone', true);
+        if (await tellOpponent(gameId, color, 'gone', true)) absence.said = true;
       });
     });
   };

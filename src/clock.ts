@@ -8,10 +8,16 @@ export type Clock = {
   at(at: number, fire: () => unknown): () => void;
 };
 
+/** Runs a timer's work; a failure is reported, never left to crash the process as an unhandled rejection. */
+const run = (fire: () => unknown): Promise<unknown> =>
+  Promise.resolve()
+    .then(fire)
+    .catch((err: Error) => process.emitWarning(`timer failed: ${err.message}`));
+
 export const systemClock: Clock = {
   now: () => Date.now(),
   at(at, fire) {
-    const timer = setTimeout(fire, Math.max(0, at - Date.now()));
+    const timer = setTimeout(() => void run(fire), Math.max(0, at - Date.now()));
     timer.unref();
     return () => clearTimeout(timer);
   },
@@ -37,7 +43,7 @@ export function manualClock(start: number): ManualClock {
       const id = nextId++;
       timers.set(id, { at, fire });
       // A timer already due fires soon, as a zero-delay system timer would; not inside the caller.
-      if (at <= time) queueMicrotask(() => void (timers.delete(id) && fire()));
+      if (at <= time) queueMicrotask(() => void (timers.delete(id) && run(fire)));
       return () => timers.delete(id);
     },
     async advance(ms) {
@@ -45,7 +51,7 @@ export function manualClock(start: number): ManualClock {
       for (let next = due(until); next; next = due(until)) {
         timers.delete(next[0]);
         time = Math.max(time, next[1].at);
-        await next[1].fire();
+        await run(next[1].fire);
       }
       time = until;
       return time;

@@ -46,12 +46,21 @@ export function spawnService(o: {
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  let stopping = false;
+  // A process dying on its own is news: its last words go to stderr, where a test run shows them.
+  void exited.then((code) => {
+    if (!stopping && output.length)
+      process.stderr.write(
+        `${o.name} exited with ${code} (signal ${child.signalCode}):\n${output.slice(-30).join('\n')}\n`,
+      );
+  });
   const service: Service = {
     name: o.name,
     process: child,
     output,
     exited,
     stop(signal = 'SIGTERM') {
+      stopping = true;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       return exited;
     },

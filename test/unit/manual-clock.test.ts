@@ -119,7 +119,7 @@ describe('manualClock', () => {
     let fired = 0;
     clock.at(START + offset, () => fired++);
     expect(fired).toBe(0);
-    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
     expect(fired).toBe(1);
     expect(clock.now()).toBe(START);
     await clock.advance(10_000);
