@@ -210,7 +210,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         }
         if (aborted) return leaveAll();
         const topics = [...joined, Room.site].map((room) =>
-          game && room === target.room ? roleTopic(room, game.role) : room,
+          game && isGameRoom(room) && room === target.room ? roleTopic(room, game.role) : room,
         );
         // Not inside res.cork: once its callback returns, uWS 20.30 goes on treating the socket as an HTTP
         // response, and when the upgrade reallocated it in place, it reads WebSocket memory as response
