@@ -56,7 +56,11 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const restored = await games.restore();
   const accounts = createAccounts(db);
   const presence = createPresence(games, publish, clock);
-  const online = createOnline((relay) => void publish.sync(relay).catch(() => undefined));
+  const online = createOnline(
+    (relay) => void publish.sync(relay).catch(() => undefined),
+    Date.now,
+    (relay, boot) => lobby.forgetRelay(relay, boot),
+  );
   const sweeper = setInterval(() => (presence.sweep(), online.sweep()), 2_000);
   const round = createRound(games, presence, publish, now, log);
   const lobby = createLobby({
@@ -68,6 +72,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
       const user = await users.find(id);
       return user?.ratings[ratedSpeedOf(clockConfig)].rating ?? DEFAULT_GLICKO.rating;
     },
+    onError: (err) => log.error({ err: err.message }, 'lobby'),
     nameOf: async (id) => (isAnonymous(id) ? 'Anonymous' : ((await accounts.find(id))?.name ?? id)),
   });
   const challenges = createChallenges(games, publish, now, (ids) => lobby.started(ids));

@@ -9,7 +9,12 @@ export const RELAY_SILENCE_MS = 10_000;
 
 type RelayReport = { boot: string; users: Set<string>; seen: number; synced: boolean };
 
-export function createOnline(askSync: (relay: string) => void, wallNow: () => number = Date.now) {
+/** `forgotten`: a relay presumed dead, or replaced by its restart; what it held goes with it. */
+export function createOnline(
+  askSync: (relay: string) => void,
+  wallNow: () => number = Date.now,
+  forgotten: (relay: string, boot: string) => void = () => undefined,
+) {
   const relays = new Map<string, RelayReport>();
   /** user → on how many relays. */
   const counts = new Map<string, number>();
@@ -26,6 +31,7 @@ export function createOnline(askSync: (relay: string) => void, wallNow: () => nu
     if (!report) return;
     report.users.forEach(remove);
     relays.delete(relay);
+    forgotten(relay, report.boot);
   };
 
   /** The relay's report, started afresh when the relay is new or restarted. */

@@ -3,8 +3,9 @@ import type { Clock } from '../src/clock.js';
 import type { Publisher } from './publish.js';
 
 /**
- * Site-wide figures: players online and games being played, sent to the lobby and the site every
- * second when they changed (`{"t":"n"}`), on lila-core's clock.
+ * Site-wide figures: players online and games being played, sent every second when they changed
+ * (`{"t":"n"}`), on lila-core's clock. Published on `site` alone: every socket is in `site`, lobby
+ * sockets included, and a second copy on `lobby` would reach them twice.
  */
 const EVERY_MS = 1_000;
 
@@ -23,7 +24,7 @@ export function startSiteCounts(o: {
     if (text !== last) {
       last = text;
       const frame = { t: 'n', d } as const;
-      await Promise.all([o.publish.room(Room.lobby, frame), o.publish.room(Room.site, frame)]).catch(() => undefined);
+      await o.publish.room(Room.site, frame).catch(() => undefined);
     }
     if (!stopped) cancel = o.clock.at(o.clock.now() + EVERY_MS, tick);
   };

@@ -30,10 +30,13 @@ export type LobbyDeps = {
   ratingOf: (userId: string, clock: ClockConfig) => Promise<number>;
   /** A player's name, for seeks. */
   nameOf: (userId: string) => Promise<string>;
+  onError: (err: Error) => void;
 };
 
 export function createLobby(d: LobbyDeps) {
-  let v = 0;
+  // Lobby versions go on across lila-core restarts (relays keep the lobby's recent events): they
+  // start from the wall clock in ms, so they only grow, unless a second saw 1,000 lobby events.
+  let v = Date.now();
   const seeks = new Map<string, SeekJson>();
   /** Lobby sockets by `relay/boot/sid`, with their user. */
   const sockets = new Map<string, string | null>();
@@ -66,23 +69,29 @@ export function createLobby(d: LobbyDeps) {
     await Promise.all([d.publish.room(Room.user(white.id), redirect), d.publish.room(Room.user(black.id), redirect)]);
   };
 
+  /**
+   * One wave: the pairs leave the pool at once, before any game is created, so that a player
+   * leaving meanwhile or a wave started by a full pool cannot pair anyone twice.
+   */
   const runWave = async (id: PoolId) => {
     waves.get(id)?.();
     waves.delete(id);
     const pool = pools.get(id)!;
-    const candidates: Candidate[] = [...pool.entries()].map(([user, w]) => ({ id: user, ...w }));
+    const candidates: (Candidate & Waiting)[] = [...pool.entries()].map(([user, w]) => ({ id: user, ...w }));
     const { pairs, waiting } = pairWave(candidates);
     for (const c of waiting) pool.get(c.id)!.misses++;
-    for (const [a, b] of pairs) {
-      const [pa, pb] = [pool.get(a.id)!.player, pool.get(b.id)!.player];
-      const [white, black] = Math.random() < 0.5 ? [pa, pb] : [pb, pa];
-      await start(white, black, poolClock(id), !isAnonymous(pa.id) && !isAnonymous(pb.id));
-    }
+    for (const player of pairs.flat()) pool.delete(player.id);
     if (pool.size) scheduleWave(id);
+    for (const [a, b] of pairs as [Candidate & Waiting, Candidate & Waiting][]) {
+      const [white, black] = Math.random() < 0.5 ? [a.player, b.player] : [b.player, a.player];
+      await start(white, black, poolClock(id), !isAnonymous(white.id) && !isAnonymous(black.id)).catch((err: Error) =>
+        d.onError(err),
+      );
+    }
   };
 
   const scheduleWave = (id: PoolId) => {
-    if (pools.get(id)!.size >= FULL_WAVE) return void runWave(id);
+    if (pools.get(id)!.size >= FULL_WAVE) return void runWave(id).catch((err: Error) => d.onError(err));
     if (!waves.has(id))
       waves.set(
         id,
@@ -101,6 +110,21 @@ export function createLobby(d: LobbyDeps) {
   const tickCounts = (): unknown => d.clock.at(d.clock.now() + COUNTS_EVERY_MS, () => sendCounts().finally(tickCounts));
   tickCounts();
 
+  /** A lobby socket is gone: a user with none left leaves the pools now, and their seeks in 5 s. */
+  const socketGone = (key: string, user: string | null) => {
+    sockets.delete(key);
+    if (!user || inLobby(user)) return;
+    leavePools(user);
+    ownerGone.get(user)?.();
+    ownerGone.set(
+      user,
+      d.clock.at(d.clock.now() + SEEK_OWNER_GONE_MS, () => {
+        ownerGone.delete(user);
+        return inLobby(user) ? undefined : removeSeeksOf(user);
+      }),
+    );
+  };
+
   const seekColor = (color: SeekJson['color']): Color =>
     color === 'random' ? (Math.random() < 0.5 ? 'white' : 'black') : color;
 
@@ -115,28 +139,19 @@ export function createLobby(d: LobbyDeps) {
       return d.publish.join(m.relay, m.sid, 200, frame, { v });
     },
     async leave(m) {
-      sockets.delete(keyOf(m));
-      const user = m.user;
-      if (!user || inLobby(user)) return;
-      leavePools(user);
-      ownerGone.get(user)?.();
-      ownerGone.set(
-        user,
-        d.clock.at(d.clock.now() + SEEK_OWNER_GONE_MS, () => {
-          ownerGone.delete(user);
-          return inLobby(user) ? undefined : removeSeeksOf(user);
-        }),
-      );
+      socketGone(keyOf(m), m.user);
     },
     async seek(m) {
       if (m.t !== 'seek') return;
       if (!m.user) return refuse(m, 'not_allowed_here', 'open a session to seek a game (an anonymous one will do)');
       if (m.d.rated && isAnonymous(m.user)) return refuse(m, 'not_allowed_now', 'rated games need an account');
+      const name = await d.nameOf(m.user);
+      // Counted after the only wait, so that seeks sent back to back cannot all pass the check.
       if ([...seeks.values()].filter((s) => s.user.id === m.user).length >= MAX_SEEKS_PER_USER)
         return refuse(m, 'not_allowed_now', `at most ${MAX_SEEKS_PER_USER} seeks at a time`);
       const seek: SeekJson = {
         id: randomId(8),
-        user: { id: m.user, name: await d.nameOf(m.user) },
+        user: { id: m.user, name },
         clock: m.d.clock,
         color: m.d.color,
         rated: m.d.rated,
@@ -191,6 +206,11 @@ export function createLobby(d: LobbyDeps) {
         await removeSeeksOf(user);
         leavePools(user);
       }
+    },
+    /** A relay is dead (silent, or restarted): its lobby sockets are gone. */
+    forgetRelay(relay: string, boot: string): void {
+      const prefix = `${relay}/${boot}/`;
+      for (const [key, user] of [...sockets]) if (key.startsWith(prefix)) socketGone(key, user);
     },
     /** For tests and metrics. */
     waiting: (id: PoolId): string[] => [...pools.get(id)!.keys()],
