@@ -22,6 +22,8 @@ import { createOnline } from './online.js';
 import { createPresence } from './presence.js';
 import { startSiteCounts } from './site.js';
 import { createRound } from './round.js';
+import { coreMetrics } from './metrics.js';
+import { createRegistry } from '../src/metrics.js';
 import { createUsers } from './users.js';
 
 export type CoreConfig = {
@@ -52,7 +54,22 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const repo = createGameRepo(db);
   await repo.init();
   const users = createUsers(db, log);
-  const games = createGames(repo, publish, clock, { ratings: users.ratings, onEnd: users.recordEnd });
+  const registry = createRegistry('lila_core_');
+  let onlineCount = () => 0;
+  const metrics = coreMetrics(registry, { games: () => games.liveCount, users: () => onlineCount() });
+  // Every game write is timed: MongoDB's latency is what a move waits for before its ack.
+  const timedRepo: typeof repo = {
+    ...repo,
+    async update(...args) {
+      const done = metrics.mongoWrite.startTimer();
+      try {
+        return await repo.update(...args);
+      } finally {
+        done();
+      }
+    },
+  };
+  const games = createGames(timedRepo, publish, clock, { ratings: users.ratings, onEnd: users.recordEnd });
   const restored = await games.restore();
   const accounts = createAccounts(db);
   const presence = createPresence(games, publish, clock);
@@ -62,7 +79,8 @@ export async function startCore(config: CoreConfig, log: Logger) {
     (relay, boot) => lobby.forgetRelay(relay, boot),
   );
   const sweeper = setInterval(() => (presence.sweep(), online.sweep()), 2_000);
-  const round = createRound(games, presence, publish, now, log);
+  onlineCount = () => online.count;
+  const round = createRound(games, presence, publish, now, log, () => metrics.moves.inc());
   const lobby = createLobby({
     games,
     publish,
@@ -80,7 +98,10 @@ export async function startCore(config: CoreConfig, log: Logger) {
   await consumeSiteIn({
     subscriber,
     publish,
-    handle: (m) => (m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m)),
+    handle: (m) => {
+      metrics.actions.inc({ type: m.t });
+      return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m);
+    },
     onTick: (relay, boot) => (presence.ticked(relay, boot), online.ticked(relay, boot)),
     onOnline: (m) => online.reported(m.relay, m.boot, m.d),
     now,
@@ -112,6 +133,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     health,
     log,
     tap: config.tap,
+    metrics: registry,
     site: {
       publish,
       admins: config.admins,

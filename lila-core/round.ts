@@ -23,7 +23,14 @@ import type { Publisher } from './publish.js';
 type Act = (game: Game, at: number) => Transition;
 
 /** Game-room traffic from relays: sockets joining and leaving, and every player's action. */
-export function createRound(games: Games, presence: Presence, publish: Publisher, now: () => number, log: Logger) {
+export function createRound(
+  games: Games,
+  presence: Presence,
+  publish: Publisher,
+  now: () => number,
+  log: Logger,
+  moveSaved: () => void = () => undefined,
+) {
   /** With a move stamped `a`, the answer carries `a` so the relay stops sending the move again. */
   const tell = (m: SocketEnvelope, frame: string) =>
     publish.socket(m.relay, m.sid, frame, m.t === 'move' ? m.d.a : undefined);
@@ -50,6 +57,7 @@ export function createRound(games: Games, presence: Presence, publish: Publisher
     if (!result) return tell(m, errorFrame('not_your_game', 'no such game'));
     if (!result.ok) return tell(m, errorFrame(result.refusal.code, result.refusal.message));
     // Saved and published: now, and only now, the mover hears that its move landed.
+    if (m.t === 'move' && result.events.length) moveSaved();
     if (m.t === 'move' && m.d.a !== undefined) return tell(m, JSON.stringify({ t: 'ack', d: m.d.a }));
   };
 

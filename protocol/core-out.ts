@@ -49,5 +49,8 @@ export const Resend = z.object({ t: z.literal('resend'), boot: z.string(), from:
 /** On `relay:<id>`: lila-core does not know who is online there (it just started): say it all. */
 export const Sync = z.object({ t: z.literal('sync') });
 
-export const CoreOut = z.discriminatedUnion('t', [Sync, RoomEvent, TellSocket, JoinReply, Resend]);
+/** On `relay:<id>`, from the relay itself: a timestamped probe, to measure Redis's round trip. */
+export const Probe = z.object({ t: z.literal('probe'), at: z.number() });
+
+export const CoreOut = z.discriminatedUnion('t', [Sync, Probe, RoomEvent, TellSocket, JoinReply, Resend]);
 export type CoreOut = z.infer<typeof CoreOut>;

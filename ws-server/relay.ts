@@ -4,7 +4,10 @@ import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES, type Endpoint } from '../protocol/client-in.js';
 import { errorFrame } from '../protocol/client-out.js';
 import type { CoreOut } from '../protocol/core-out.js';
-import { decodeCoreOut } from '../protocol/wire.js';
+import { decodeCoreOut, encodeCoreOut } from '../protocol/wire.js';
+import { Gauge } from 'prom-client';
+import { createRegistry } from '../src/metrics.js';
+import { relayMetrics } from './metrics.js';
 import type { Logger } from '../src/log.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
@@ -46,6 +49,9 @@ type SocketData = {
 type RoomHeader = Extract<CoreOut, { t: 'room' }>;
 
 const PONG = '0';
+const PROBE_EVERY_MS = 2_000;
+
+const socketLabels = (data: SocketData) => ({ endpoint: data.route.endpoint, auth: data.user ? 'user' : 'anonymous' });
 /** Users whose last socket closed are reported gone in batches this far apart (lila-ws: 5 s). */
 const ONLINE_BATCH_MS = 5_000;
 
@@ -62,6 +68,16 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const core = createCoreLink({ relayId: config.relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs });
   const sockets = new Map<string, WebSocket<SocketData>>();
   const users = createUserPresence((d) => core.online(d));
+  const registry = createRegistry('lila_relay_');
+  const metrics = relayMetrics(registry);
+  new Gauge({
+    name: 'lila_relay_rooms_held',
+    help: 'Rooms this relay is subscribed to in Redis.',
+    registers: [registry],
+    collect() {
+      this.set(rooms.size);
+    },
+  });
   const startedAt = Date.now();
   const ownChannel = relayChannel(config.relayId);
   const app: TemplatedApp = uws.App();
@@ -70,11 +86,13 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   /** Everything sent to one socket goes through here, so that the tap sees it. */
   const send = (ws: WebSocket<SocketData>, frame: string | Buffer): void => {
     ws.send(frame, false);
+    metrics.framesOut.inc({ to: 'socket' });
     tap?.({ dir: 'out', sid: ws.getUserData().sid, raw: frame.toString() });
   };
 
   const publish = (topic: string, frame: string | Buffer): void => {
     app.publish(topic, frame, false);
+    metrics.framesOut.inc({ to: 'topic' });
     tap?.({ dir: 'topic', topic, raw: frame.toString() });
   };
 
@@ -125,10 +143,21 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         return core.resend(header.boot, header.from);
       case 'sync':
         return users.all();
+      case 'probe':
+        return metrics.redisLag.observe((Date.now() - header.at) / 1000);
     }
   });
 
   const ready = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
+
+  app.get('/metrics', (res) => {
+    let aborted = false;
+    res.onAborted(() => (aborted = true));
+    void registry.metrics().then((text) => {
+      if (aborted) return;
+      res.cork(() => res.writeHeader('content-type', registry.contentType).end(text));
+    });
+  });
 
   app.get('/health', (res) => {
     const body = JSON.stringify({
@@ -232,6 +261,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     open: (ws) => {
       const data = ws.getUserData();
       sockets.set(data.sid, ws);
+      metrics.sockets.inc(socketLabels(data));
       if (data.user) users.opened(data.user);
       tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: config.relayId });
       for (const topic of data.topics) ws.subscribe(topic);
@@ -246,18 +276,29 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     },
 
     message: (ws, message, isBinary) => {
-      if (isBinary) return ws.end(CloseCode.binary, 'binary frames are not accepted');
+      if (isBinary) {
+        metrics.refused.inc({ reason: 'binary' });
+        return ws.end(CloseCode.binary, 'binary frames are not accepted');
+      }
       const data = ws.getUserData();
       if (message.byteLength > MAX_FRAME_BYTES) {
+        metrics.refused.inc({ reason: 'too_big' });
         tap?.({ dir: 'in', sid: data.sid, raw: Buffer.from(message).toString('utf8') });
         return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       }
       const text = Buffer.from(message).toString('utf8');
       tap?.({ dir: 'in', sid: data.sid, raw: text });
       const frame = readFrame(text, data.route.endpoint);
-      if (frame.kind === 'ping') return send(ws, PONG);
-      if (frame.kind === 'refused') return send(ws, errorFrame(frame.code, frame.message));
+      if (frame.kind === 'ping') {
+        metrics.framesIn.inc({ type: 'ping' });
+        return send(ws, PONG);
+      }
+      if (frame.kind === 'refused') {
+        metrics.refused.inc({ reason: frame.code });
+        return send(ws, errorFrame(frame.code, frame.message));
+      }
       const { action } = frame;
+      metrics.framesIn.inc({ type: action.t });
       core.action(data.sid, data.user, data.route.room, action).then(
         (delivered) => {
           if (delivered || data.closed) return;
@@ -273,6 +314,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       data.closed = true;
       tap?.({ dir: 'close', sid: data.sid, code });
       sockets.delete(data.sid);
+      metrics.sockets.dec(socketLabels(data));
       core.forget(data.sid);
       for (const room of data.rooms) rooms.leave(room);
       if (joinsThroughCore(data.route.endpoint)) core.leave(data.sid, data.user, data.route.room);
@@ -286,12 +328,18 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     ),
   );
   const ticker = setInterval(() => core.tick(), 1000);
+  // Through Redis and back on our own channel: the lag every room event also goes through.
+  const prober = setInterval(
+    () => void publisher.publish(ownChannel, encodeCoreOut({ t: 'probe', at: Date.now() })).catch(() => undefined),
+    PROBE_EVERY_MS,
+  );
   const leavers = setInterval(() => users.flush(), ONLINE_BATCH_MS);
   log.info({ port: config.port }, 'relay listening');
 
   return {
     async close(): Promise<void> {
       clearInterval(ticker);
+      clearInterval(prober);
       clearInterval(leavers);
       core.close();
       uws.us_listen_socket_close(listenSocket as never);

@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { Registry } from 'prom-client';
 import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
 import { AccountCreate, ChallengeCreate, SessionCreate, UserGamesQuery } from '../../protocol/http.js';
 import type { UserGamesJson } from '../../protocol/user.js';
@@ -27,6 +28,8 @@ export type HttpDeps = {
   health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
   log: Logger;
   tap?: Tap;
+  /** Prometheus metrics, at GET /metrics. */
+  metrics: Registry;
   /** Site-wide routes (users' status, announcements). */
   site: Omit<SiteDeps, 'secret'>;
 };
@@ -45,6 +48,10 @@ export function createHttpApp(d: HttpDeps): Express {
       expiresAt: Math.floor(d.now() / 1000) + d.sessionTtlSeconds,
     }),
     user,
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(d.metrics.contentType).send(await d.metrics.metrics());
   });
 
   app.get('/health', async (_req, res) => {

@@ -1,0 +1,38 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** What lila-core counts (names listed in the README's Operations section). */
+export function coreMetrics(registry: Registry, live: { games: () => number; users: () => number }) {
+  const registers = [registry];
+  new Gauge({
+    name: 'lila_core_live_games',
+    help: 'Games in progress.',
+    registers,
+    collect() {
+      this.set(live.games());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_online_users',
+    help: 'Users online across all relays.',
+    registers,
+    collect() {
+      this.set(live.users());
+    },
+  });
+  return {
+    actions: new Counter({
+      name: 'lila_core_actions_total',
+      help: 'Socket actions handled, by type.',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    moves: new Counter({ name: 'lila_core_moves_total', help: 'Moves accepted and saved.', registers }),
+    mongoWrite: new Histogram({
+      name: 'lila_core_mongo_write_seconds',
+      help: 'Time to save a game change in MongoDB.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    }),
+  };
+}
+export type CoreMetrics = ReturnType<typeof coreMetrics>;

@@ -1,0 +1,39 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** What a relay counts (names listed in the README's Operations section). */
+export function relayMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    sockets: new Gauge({
+      name: 'lila_relay_sockets',
+      help: 'Open WebSockets, by endpoint and whether signed in.',
+      labelNames: ['endpoint', 'auth'] as const,
+      registers,
+    }),
+    framesIn: new Counter({
+      name: 'lila_relay_frames_in_total',
+      help: 'Frames received from clients, by type.',
+      labelNames: ['type'] as const,
+      registers,
+    }),
+    framesOut: new Counter({
+      name: 'lila_relay_frames_out_total',
+      help: 'Frames sent: to one socket, or published to a topic (once per publish).',
+      labelNames: ['to'] as const,
+      registers,
+    }),
+    refused: new Counter({
+      name: 'lila_relay_frames_refused_total',
+      help: 'Client frames refused, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    redisLag: new Histogram({
+      name: 'lila_relay_redis_roundtrip_seconds',
+      help: 'Round trip of a timestamped probe published to Redis and heard back.',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+  };
+}
+export type RelayMetrics = ReturnType<typeof relayMetrics>;
