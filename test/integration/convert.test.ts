@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertTap } from '../../src/fixtures/convert.js';
 import { parseFixture } from '../../src/fixtures/format.js';
 import { runFixture } from '../../src/fixtures/run.js';
-import { readTap, type TapLine } from '../../src/tap.js';
+import type { TapLine } from '../../src/tap.js';
+import { tapUntil } from '../support/tap.js';
 import { call, newGame, newUser } from '../support/api.js';
 import { connect, type Client, type Frame } from '../support/client.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -30,27 +31,6 @@ afterAll(async () => {
   await Promise.all([recording?.stop(), replaying?.stop()]);
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** The complete lines written so far (a line being written is left for the next look). */
-const tapLines = (): TapLine[] => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return readTap(text.slice(0, text.lastIndexOf('\n') + 1));
-};
-
-async function tapUntil(done: (lines: TapLine[]) => boolean, timeoutMs = 5000): Promise<TapLine[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lines = tapLines();
-    if (done(lines)) return lines;
-    if (Date.now() > deadline) throw new Error(`the tap never got there; it holds:\n${JSON.stringify(lines)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const isEnd = (raw: string) => (JSON.parse(raw) as Frame).t === 'end';
 const of = (t: string) => (f: Frame) => f.t === t;
@@ -102,6 +82,7 @@ test('a recorded game converts to a fixture that replays on a fresh stack', asyn
   await Promise.all([w.closed, b.closed, s.closed]);
 
   const lines = await tapUntil(
+    file,
     (ls) =>
       ls.some((l) => l.dir === 'pub' && l.channel === room && isEnd(l.raw.slice(l.raw.indexOf('\n') + 1))) &&
       ['relay-1', 'relay-2'].every((relay) =>

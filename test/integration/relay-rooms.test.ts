@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -9,7 +9,8 @@ import { relayChannel, Room, SITE_IN } from '../../protocol/channels.js';
 import type { Audience } from '../../protocol/core-out.js';
 import { encodeCoreOut } from '../../protocol/wire.js';
 import { freePort, startNode, startRedis, type Service } from '../../src/services.js';
-import { readTap, type TapLine } from '../../src/tap.js';
+import type { TapLine } from '../../src/tap.js';
+import { tapUntil } from '../support/tap.js';
 import { signToken } from '../../src/token.js';
 import { connect, type Client, type Frame } from '../support/client.js';
 
@@ -222,9 +223,12 @@ test('each role gets an event in full or as its version alone, with versions con
 
   // The recorder on relay 1: one `topic` line per publish, on the role topics of that relay's sockets.
   const room = Room.game(game.id);
-  const topics = await tapUntil((ls) =>
-    ls.some((l) => l.dir === 'topic' && l.topic === `${room}/spectators` && l.raw === '{"v":8}'),
-  );
+  const isTopic = (l: TapLine): l is Extract<TapLine, { dir: 'topic' }> => l.dir === 'topic';
+  const topics = (
+    await tapUntil(tapFile, (ls) =>
+      ls.some((l) => isTopic(l) && l.topic === `${room}/spectators` && l.raw === '{"v":8}'),
+    )
+  ).filter(isTopic);
   expect(topics.filter((l) => l.topic.startsWith(room)).map((l) => [l.topic, JSON.parse(l.raw)])).toEqual([
     [`${room}/white`, full[4]],
     [`${room}/spectators`, { v: 4 }],
@@ -350,22 +354,3 @@ test('lila-core hears `leave` when a socket closes, and when its upgrade is abor
     room: Room.game(game.id),
   });
 });
-
-/** Polls relay 1's recording (bounded) until `done` holds for its `topic` lines. */
-async function tapUntil(done: (lines: Extract<TapLine, { dir: 'topic' }>[]) => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let text = '';
-    try {
-      text = readFileSync(tapFile, 'utf8');
-    } catch {
-      // not written yet
-    }
-    const lines = readTap(text.slice(0, text.lastIndexOf('\n') + 1)).filter(
-      (l): l is Extract<TapLine, { dir: 'topic' }> => l.dir === 'topic',
-    );
-    if (done(lines)) return lines;
-    if (Date.now() > deadline) throw new Error(`the tap never got there: ${JSON.stringify(lines)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

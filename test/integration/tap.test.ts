@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTap, type TapLine } from '../../src/tap.js';
+import type { TapLine } from '../../src/tap.js';
+import { tapUntil } from '../support/tap.js';
 import { newGame, newUser, type User } from '../support/api.js';
 import { connect } from '../support/client.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -25,28 +26,6 @@ afterAll(async () => {
 });
 
 type Of<D extends TapLine['dir']> = Extract<TapLine, { dir: D }>;
-
-/** The complete lines written so far (a line being written is left for the next look). */
-const tapLines = (): TapLine[] => {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return [];
-  }
-  return readTap(text.slice(0, text.lastIndexOf('\n') + 1));
-};
-
-/** Polls the file (bounded) until `done` holds for its lines. */
-async function tapUntil(done: (lines: TapLine[]) => boolean, timeoutMs = 5000): Promise<TapLine[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const lines = tapLines();
-    if (done(lines)) return lines;
-    if (Date.now() > deadline) throw new Error(`the tap never got there; it holds:\n${JSON.stringify(lines)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 const of = <D extends TapLine['dir']>(lines: TapLine[], dir: D) => lines.filter((l): l is Of<D> => l.dir === dir);
 const frameOf = (pub: Of<'pub'>) => pub.raw.slice(pub.raw.indexOf('\n') + 1);
@@ -85,6 +64,7 @@ test('two moves and a resign through two relays are recorded by every process, s
 
   const isEnd = (raw: string) => parse(raw).t === 'end';
   const lines = await tapUntil(
+    file,
     (ls) =>
       of(ls, 'pub').some((p) => p.channel === room && isEnd(frameOf(p))) &&
       ['relay-1', 'relay-2'].every((relay) =>
