@@ -50,7 +50,14 @@ export function createLobby(d: LobbyDeps) {
     tell(m, errorFrame(code, message));
   const event = (t: string, data: unknown) => d.publish.event(Room.lobby, { frame: { t, v: ++v, d: data } });
   const keyOf = (m: LobbyMessage) => `${m.relay}/${m.boot}/${m.sid}`;
-  const inLobby = (user: string) => [...sockets.values()].includes(user);
+  /** Lobby sockets per user: asked on every leave, so counted rather than searched. */
+  const perUser = new Map<string, number>();
+  const inLobby = (user: string) => perUser.has(user);
+  const socketCame = (key: string, user: string | null) => {
+    if (sockets.has(key)) return;
+    sockets.set(key, user);
+    if (user) perUser.set(user, (perUser.get(user) ?? 0) + 1);
+  };
 
   const removeSeek = (id: string) => seeks.delete(id) && event('seekRemove', { id });
   const removeSeeksOf = async (user: string) => {
@@ -101,10 +108,11 @@ export function createLobby(d: LobbyDeps) {
 
   const counts = () => Object.fromEntries(POOL_IDS.map((id) => [id, pools.get(id)!.size]));
   const sendCounts = async () => {
-    const text = JSON.stringify(counts());
+    const now = counts();
+    const text = JSON.stringify(now);
     if (text !== lastCounts) {
       lastCounts = text;
-      await d.publish.room(Room.lobby, { t: 'pools', d: counts() });
+      await d.publish.room(Room.lobby, { t: 'pools', d: now });
     }
   };
   const tickCounts = (): unknown => d.clock.at(d.clock.now() + COUNTS_EVERY_MS, () => sendCounts().finally(tickCounts));
@@ -112,8 +120,10 @@ export function createLobby(d: LobbyDeps) {
 
   /** A lobby socket is gone: a user with none left leaves the pools now, and their seeks in 5 s. */
   const socketGone = (key: string, user: string | null) => {
-    sockets.delete(key);
-    if (!user || inLobby(user)) return;
+    if (!sockets.delete(key) || !user) return;
+    const left = (perUser.get(user) ?? 1) - 1;
+    if (left > 0) return void perUser.set(user, left);
+    perUser.delete(user);
     leavePools(user);
     ownerGone.get(user)?.();
     ownerGone.set(
@@ -130,7 +140,7 @@ export function createLobby(d: LobbyDeps) {
 
   const handlers: Partial<Record<LobbyMessage['t'], (m: LobbyMessage) => Promise<unknown>>> = {
     async join(m) {
-      sockets.set(keyOf(m), m.user);
+      socketCame(keyOf(m), m.user);
       if (m.user) {
         ownerGone.get(m.user)?.();
         ownerGone.delete(m.user);
