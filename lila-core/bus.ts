@@ -18,6 +18,8 @@ export async function consumeSiteIn(o: {
   onTick?: (relay: string, boot: string) => void;
   /** A relay's report of who is online there. */
   onOnline?: (m: Extract<CoreIn, { t: 'online' }>) => void;
+  /** A relay asks for rooms' latest versions. */
+  onVersions?: (m: Extract<CoreIn, { t: 'versions' }>) => Promise<unknown>;
   now: () => number;
   log: Logger;
   tap?: Tap;
@@ -26,6 +28,16 @@ export async function consumeSiteIn(o: {
     o.log.warn({ relay, from }, 'gap in site-in; asking the relay to resend');
     void o.publish.resend(relay, boot, from).catch(() => undefined);
   }, o.now);
+
+  /** Handlers still running: a stopping lila-core finishes them before it exits. */
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>, m: { relay: string; sid?: string }) => {
+    const settled = work.catch((err: Error) =>
+      o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'),
+    );
+    inFlight.add(settled);
+    void settled.then(() => inFlight.delete(settled));
+  };
 
   o.subscriber.on('message', (channel: string, message: string) => {
     if (channel !== SITE_IN) return;
@@ -43,11 +55,22 @@ export async function consumeSiteIn(o: {
       o.onTick?.(m.relay, m.boot);
       return inbox.tick(m.relay, m.boot, m.d.last);
     }
+    if (m.t === 'versions') return o.onVersions && track(o.onVersions(m), m);
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
     if (m.t === 'online') return o.onOnline?.(m);
-    o.handle(m).catch((err: Error) =>
-      o.log.error({ relay: m.relay, sid: m.sid, err: err.message }, 'site-in handler failed'),
-    );
+    track(o.handle(m), m);
   });
   await o.subscriber.subscribe(SITE_IN);
+
+  return {
+    /**
+     * Stops consuming: relays see nobody subscribed and hold their moves. Messages Redis handed
+     * over before the unsubscribe still arrive first, on the same connection, and are handled;
+     * resolves once every handler has finished.
+     */
+    async stop(): Promise<void> {
+      await o.subscriber.unsubscribe(SITE_IN).catch(() => undefined);
+      while (inFlight.size) await Promise.all(inFlight);
+    },
+  };
 }

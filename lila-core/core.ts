@@ -95,7 +95,23 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   const challenges = createChallenges(games, publish, now, (ids) => lobby.started(ids));
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount });
-  await consumeSiteIn({
+  /** Each room's latest version, for a relay that may have missed events. */
+  const versionsOf = async (rooms: string[]): Promise<Record<string, number>> => {
+    const found: Record<string, number> = {};
+    await Promise.all(
+      rooms.map(async (room) => {
+        const v =
+          room === Room.lobby
+            ? lobby.version
+            : room.startsWith('game:')
+              ? await games.version(room.slice(5))
+              : undefined;
+        if (v !== undefined) found[room] = v;
+      }),
+    );
+    return found;
+  };
+  const bus = await consumeSiteIn({
     subscriber,
     publish,
     handle: (m) => {
@@ -104,18 +120,29 @@ export async function startCore(config: CoreConfig, log: Logger) {
     },
     onTick: (relay, boot) => (presence.ticked(relay, boot), online.ticked(relay, boot)),
     onOnline: (m) => online.reported(m.relay, m.boot, m.d),
+    // What the relay missed goes first, then the versions: a room still behind after them is lost to it.
+    onVersions: async (m) => {
+      const latest = await versionsOf(Object.keys(m.d.rooms));
+      for (const [room, v] of Object.entries(latest))
+        if (v > m.d.rooms[room]!) publish.replay(m.relay, room, m.d.rooms[room]!, v);
+      return publish.versions(m.relay, latest);
+    },
     now,
     log,
     tap: config.tap,
   });
   if (manual) await obeyClockChannel(subscriber, publisher, manual, log);
+  // Relays holding moves for a lila-core that went away send them now, and check their rooms.
+  void publish.coreState('coreUp').catch(() => undefined);
+  let stopping = false;
 
   const health = async () => {
     const redis = redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
     const mongoUp = await mongoAlive(db);
     return {
-      ok: redis && mongoUp,
+      ok: redis && mongoUp && !stopping,
       body: {
+        ...(stopping ? { stopping: true } : {}),
         redis: redis ? 'connected' : 'disconnected',
         mongo: mongoUp ? 'connected' : 'disconnected',
         uptime: Math.round((now() - startedAt) / 1000),
@@ -148,7 +175,15 @@ export async function startCore(config: CoreConfig, log: Logger) {
   log.info({ port: config.port, restored }, 'lila-core listening');
 
   return {
+    /**
+     * A deploy: relays are told first and hold moves from then on; lila-core stops consuming,
+     * finishes every action it has (each saved before it is acknowledged), then lets go.
+     */
     async close(): Promise<void> {
+      stopping = true;
+      await publish.coreState('coreDown').catch(() => undefined);
+      await bus.stop();
+      log.info('site-in drained; every action taken is saved');
       clearInterval(sweeper);
       stopCounts();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
-import { relayChannel, type RoomName } from '../protocol/channels.js';
+import { RELAYS, relayChannel, type RoomName } from '../protocol/channels.js';
 import type { ClientOut } from '../protocol/client-out.js';
 import type { Audience } from '../protocol/core-out.js';
 import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
 import type { Tap } from '../src/tap.js';
+import { createRecent } from './recent.js';
 
 /** Everything lila-core says to relays. Each frame is serialized once, whatever the audience. */
 export function createPublisher(redis: Redis, tap?: Tap) {
@@ -13,6 +14,7 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     tap?.({ dir: 'pub', channel, raw: message });
     return redis.publish(channel, message);
   };
+  const recent = createRecent();
   return {
     /** To every socket in `room`, on every relay. */
     room(room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
@@ -21,10 +23,24 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     },
     /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
     event(room: RoomName, event: { to?: Audience; frame: { t: string; v: number; d?: unknown } }): Promise<unknown> {
-      const header = event.to
-        ? { t: 'room' as const, v: event.frame.v, to: event.to }
-        : { t: 'room' as const, v: event.frame.v };
-      return publish(room, encodeCoreOut(header, JSON.stringify(event.frame)));
+      const { v } = event.frame;
+      const frame = JSON.stringify(event.frame);
+      recent.add(room, event.to ? { v, to: event.to, frame } : { v, frame });
+      return publish(room, encodeCoreOut(event.to ? { t: 'room', v, to: event.to } : { t: 'room', v }, frame));
+    },
+    /**
+     * A relay has version `had` of `room`, and lila-core is at `latest`: the events in between, to
+     * that relay alone, if they are all still kept. Returns whether they were.
+     */
+    replay(relay: string, room: string, had: number, latest: number): boolean {
+      const missed = recent.since(room, had)?.filter((e) => e.v <= latest);
+      if (!missed || (missed.at(-1)?.v ?? had) !== latest) return false;
+      for (const { v, to, frame } of missed)
+        void publish(
+          relayChannel(relay),
+          encodeCoreOut(to ? { t: 'replay', room, v, to } : { t: 'replay', room, v }, frame),
+        ).catch(() => undefined);
+      return true;
     },
     /** To one socket; with `a`, the answer to its move stamped `a`. */
     socket(relay: string, sid: string, frame: string, a?: number): Promise<unknown> {
@@ -45,6 +61,14 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     /** Asks a relay for its complete list of online users. */
     sync(relay: string): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'sync' }));
+    },
+    /** The latest version of each room a relay asked about. */
+    versions(relay: string, d: Record<string, number>): Promise<unknown> {
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'versions', d }));
+    },
+    /** To every relay: lila-core is going down, or is back. */
+    coreState(t: 'coreDown' | 'coreUp'): Promise<unknown> {
+      return publish(RELAYS, encodeCoreOut({ t }));
     },
     resend(relay: string, boot: string, from: number): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));

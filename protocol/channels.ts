@@ -9,6 +9,9 @@ export const SITE_IN = 'site-in';
  */
 export const CORE_CLOCK = 'core-clock';
 
+/** lila-core to every relay at once: it is going down (`coreDown`) or back (`coreUp`). */
+export const RELAYS = 'relays';
+
 /** Answers for single sockets of one relay (first state, errors, join replies). */
 export const relayChannel = (relayId: string): string => `relay:${relayId}`;
 

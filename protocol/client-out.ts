@@ -129,6 +129,12 @@ export const Skip = z.object({ v: z.number().int() });
 /** The socket's `?v=` is too old or unknown to the relay: fetch the whole state again. */
 export const Resync = z.object({ t: z.literal('resync') });
 
+/**
+ * The relay is shutting down: it closes this socket (code 1012) within a few seconds. Reconnect,
+ * with `?v=`, after a short random delay; another relay takes the socket.
+ */
+export const ServerRestart = z.object({ t: z.literal('serverRestart') });
+
 /** On `user:<id>`: someone challenges you. */
 export const ChallengeEvent = z.object({ t: z.literal('challenge'), d: ChallengeJson });
 export const ChallengeDeclined = z.object({ t: z.literal('challengeDeclined'), d: ChallengeJson });
@@ -160,6 +166,7 @@ export const ClientOut = z.union([
     Gone,
     ChatMessage,
     Resync,
+    ServerRestart,
     Seeks,
     SeekAdd,
     SeekRemove,

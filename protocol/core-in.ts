@@ -39,6 +39,22 @@ export const Tick = z.object({
 });
 
 /**
+ * The relay may have missed events (its Redis subscription was cut, lila-core came back, or a
+ * version came out of order): here is the latest version it has of each room. lila-core replays
+ * what it still keeps after those (`replay`), then says each room's latest version (`versions`).
+ * Unnumbered, like `tick`: asking twice is harmless.
+ */
+export const VersionsAsk = z.object({
+  ...fromRelay,
+  t: z.literal('versions'),
+  d: z.object({
+    rooms: z
+      .record(z.string(), z.number().int().nonnegative())
+      .refine((rooms) => Object.keys(rooms).every(isRoomName), 'room names'),
+  }),
+});
+
+/**
  * A socket left a game room (closed, or its upgrade failed after `join`): lila-core counts the
  * crowd and notices a player gone from what relays say joined and left.
  */
@@ -62,5 +78,5 @@ export const Online = z.object({
   d: z.object({ add: z.array(z.string()), remove: z.array(z.string()), all: z.boolean().optional() }),
 });
 
-export const CoreIn = z.union([Tick, Online, SocketEnvelope]);
+export const CoreIn = z.union([Tick, VersionsAsk, Online, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;

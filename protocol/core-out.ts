@@ -52,5 +52,37 @@ export const Sync = z.object({ t: z.literal('sync') });
 /** On `relay:<id>`, from the relay itself: a timestamped probe, to measure Redis's round trip. */
 export const Probe = z.object({ t: z.literal('probe'), at: z.number() });
 
-export const CoreOut = z.discriminatedUnion('t', [Sync, Probe, RoomEvent, TellSocket, JoinReply, Resend]);
+/**
+ * On `relays`: lila-core stops consuming `site-in` (a deploy). Relays hold moves from now on and
+ * refuse other actions, rather than finding out message by message.
+ */
+export const CoreDown = z.object({ t: z.literal('coreDown') });
+
+/** On `relays`: lila-core (re)started and consumes `site-in`; held moves may go now. */
+export const CoreUp = z.object({ t: z.literal('coreUp') });
+
+/**
+ * On `relay:<id>`, answering `versions`: a room event the relay missed, as first published on the
+ * room's channel (`room` names it), sent again from the events lila-core keeps.
+ */
+export const Replay = RoomEvent.extend({ t: z.literal('replay'), room: z.string(), v: z.number().int().nonnegative() });
+
+/**
+ * On `relay:<id>`, after the replays: the latest version of each room asked about (absent: no such
+ * room). A relay still behind on a room missed more than lila-core keeps: its sockets reconnect.
+ */
+export const Versions = z.object({ t: z.literal('versions'), d: z.record(z.string(), z.number().int().nonnegative()) });
+
+export const CoreOut = z.discriminatedUnion('t', [
+  Sync,
+  Probe,
+  RoomEvent,
+  TellSocket,
+  JoinReply,
+  Resend,
+  CoreDown,
+  CoreUp,
+  Versions,
+  Replay,
+]);
 export type CoreOut = z.infer<typeof CoreOut>;

@@ -45,6 +45,8 @@ export function createCoreLink(o: {
   publisher: Redis;
   log: Logger;
   joinTimeoutMs: number;
+  /** Whether both of the relay's Redis connections are up: without them nothing can be delivered. */
+  connected: () => boolean;
 }) {
   const outbox = createOutbox(10_000);
   const pendingJoins = new Map<string, (answer: JoinAnswer) => void>();
@@ -53,13 +55,31 @@ export function createCoreLink(o: {
   const held: { message: Unnumbered; payload?: string; settle: (delivered: boolean) => void }[] = [];
   let probe: NodeJS.Timeout | undefined;
   let flushing = false;
+  /** lila-core said it is going down: hold from now on, without trying, until it is back. */
+  let away = false;
   /** Stamped moves lila-core has not answered yet, by `sid a`. */
   const unanswered = new Map<string, { timer: NodeJS.Timeout; sending: boolean }>();
   /** The latest answered ones, to recognise a second answer (to a move sent again). */
   const answeredLately = new Set<string>();
 
   const number = (message: Unnumbered) => outbox.add((seq) => JSON.stringify({ ...relay, seq, ...message }));
-  const heard = (payload: string) => o.publisher.publish(SITE_IN, payload).then((n) => n > 0);
+  // Not queued in ioredis's offline queue while Redis is down: held here, bounded, and in order.
+  const heard = (payload: string): Promise<boolean> =>
+    o.connected() ? o.publisher.publish(SITE_IN, payload).then((n) => n > 0) : Promise.resolve(false);
+
+  const listening = (): Promise<boolean> =>
+    o.connected()
+      ? o.publisher
+          .pubsub('NUMSUB', SITE_IN)
+          .then((r) => Number((r as unknown[])[1]) > 0)
+          .catch(() => false)
+      : Promise.resolve(false);
+
+  const startProbing = () => {
+    if (probe) return;
+    o.log.warn({ held: held.length }, 'lila-core is not listening; holding moves');
+    probe = setInterval(() => void flush(), PROBE_MS);
+  };
 
   function hold(message: Unnumbered, payload?: string): Promise<boolean> {
     return new Promise((settle) => {
@@ -73,10 +93,7 @@ export function createCoreLink(o: {
             1,
           )[0]
           ?.settle(false);
-      if (!probe) {
-        o.log.warn('lila-core is not listening; holding moves');
-        probe = setInterval(() => void flush(), PROBE_MS);
-      }
+      startProbing();
     });
   }
 
@@ -91,8 +108,11 @@ export function createCoreLink(o: {
         held.shift();
         head.settle(true);
       }
+      // Nothing held to try with: whether lila-core subscribes to `site-in` again says it is back.
+      if (away && !(await listening())) return;
       clearInterval(probe);
       probe = undefined;
+      away = false;
       o.log.info('lila-core is listening again; held moves delivered');
     } finally {
       flushing = false;
@@ -101,7 +121,7 @@ export function createCoreLink(o: {
 
   /** Resolves to whether lila-core received the message. */
   async function deliver(message: Unnumbered, critical: boolean): Promise<boolean> {
-    if (held.length) return critical ? hold(message) : false;
+    if (held.length || away || !o.connected()) return critical ? hold(message) : false;
     const payload = number(message);
     if (await heard(payload)) return true;
     return critical ? hold(message, payload) : false;
@@ -194,10 +214,38 @@ export function createCoreLink(o: {
       for (const payload of payloads) void o.publisher.publish(SITE_IN, payload).catch(() => undefined);
     },
 
+    /** lila-core announced its shutdown: hold moves and refuse the rest, until it is back. */
+    pause(): void {
+      away = true;
+      startProbing();
+    },
+
+    /** lila-core announced its start: deliver what is held now, rather than at the next probe. */
+    resume(): void {
+      away = false;
+      void flush();
+    },
+
+    /** Tells lila-core the latest version held of each room: it replays what was missed. */
+    askVersions(rooms: Record<string, number>): void {
+      if (!Object.keys(rooms).length || !o.connected()) return;
+      const ask: CoreIn = { ...relay, t: 'versions', d: { rooms } };
+      void o.publisher.publish(SITE_IN, JSON.stringify(ask)).catch(() => undefined);
+    },
+
     tick(): void {
       if (o.publisher.status !== 'ready') return;
       const tick: CoreIn = { ...relay, t: 'tick', d: { last: outbox.last } };
       void o.publisher.publish(SITE_IN, JSON.stringify(tick)).catch(() => undefined);
+    },
+
+    /** Resolves once nothing is held for lila-core any more, or at `deadline` (ms since the epoch). */
+    async drained(deadline: number): Promise<void> {
+      while (held.length && Date.now() < deadline) {
+        await flush();
+        if (held.length) await new Promise((r) => setTimeout(r, PROBE_MS));
+      }
+      if (held.length) o.log.error({ held: held.length }, 'stopping with moves lila-core never took');
     },
 
     get held(): number {

@@ -15,6 +15,8 @@ const env = loadConfig({
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'up to 64 characters among A-Z, a-z, 0-9, _ . : -')
     .optional(),
   JOIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(600_000).default(4000),
+  DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   TAP: z.string().optional(),
 });
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
@@ -28,6 +30,8 @@ runService('relay', log, () =>
       redisUrl: env.REDIS_URL,
       secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
       joinTimeoutMs: env.JOIN_TIMEOUT_MS,
+      drainSpreadMs: env.DRAIN_SPREAD_MS,
+      drainDeadlineMs: Math.max(env.DRAIN_DEADLINE_MS, env.DRAIN_SPREAD_MS),
       tap: openTap(env.TAP, relayId),
     },
     log,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { TemplatedApp, WebSocket } from 'uWebSockets.js';
-import { relayChannel, Room, type RoomName } from '../protocol/channels.js';
+import type { HttpResponse, TemplatedApp, WebSocket } from 'uWebSockets.js';
+import { RELAYS, relayChannel, Room, type RoomName } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES, type Endpoint } from '../protocol/client-in.js';
 import { errorFrame } from '../protocol/client-out.js';
-import type { CoreOut } from '../protocol/core-out.js';
+import type { Audience } from '../protocol/core-out.js';
 import { decodeCoreOut, encodeCoreOut } from '../protocol/wire.js';
 import { Gauge } from 'prom-client';
 import { createRegistry } from '../src/metrics.js';
@@ -17,6 +17,7 @@ import { catchUp } from './catch-up.js';
 import { createCoreLink } from './core-link.js';
 import { createUserPresence } from './presence.js';
 import { readFrame } from './frames.js';
+import { createRepair } from './repair.js';
 import { createRooms } from './rooms.js';
 import { route, tokenFrom, versionFrom, type Route } from './routes.js';
 import { loadNativeUws } from './uws.js';
@@ -27,6 +28,10 @@ export type RelayConfig = {
   redisUrl: string;
   secret: string;
   joinTimeoutMs: number;
+  /** On SIGTERM, sockets are closed over this long, so that they do not all reconnect at once. */
+  drainSpreadMs: number;
+  /** ...and the relay exits at this deadline, whatever is left. */
+  drainDeadlineMs: number;
   /** The message recorder (`TAP`), closed with the relay. */
   tap?: Tap;
 };
@@ -46,9 +51,8 @@ type SocketData = {
   closed: boolean;
 };
 
-type RoomHeader = Extract<CoreOut, { t: 'room' }>;
-
 const PONG = '0';
+const SERVER_RESTART = '{"t":"serverRestart"}';
 const PROBE_EVERY_MS = 2_000;
 
 const socketLabels = (data: SocketData) => ({ endpoint: data.route.endpoint, auth: data.user ? 'user' : 'anonymous' });
@@ -65,7 +69,18 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const publisher = connectRedis(config.redisUrl, 'relay-pub', log);
   const subscriber = connectRedis(config.redisUrl, 'relay-sub', log);
   const rooms = createRooms(subscriber);
-  const core = createCoreLink({ relayId: config.relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs });
+  let draining = false;
+  const connected = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
+  /** Ready for new sockets: nginx sends them elsewhere while this is false (upgrades get 503). */
+  const ready = () => connected() && !draining;
+  const core = createCoreLink({
+    relayId: config.relayId,
+    boot,
+    publisher,
+    log,
+    joinTimeoutMs: config.joinTimeoutMs,
+    connected,
+  });
   const sockets = new Map<string, WebSocket<SocketData>>();
   const users = createUserPresence((d) => core.online(d));
   const registry = createRegistry('lila_relay_');
@@ -101,7 +116,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
    * A game event goes in full to the roles of its audience, untouched, and to the other roles as its
    * version alone; it is kept in the room's history first, for sockets that open or come back.
    */
-  const toRoom = (room: string, header: RoomHeader, frame: Buffer): void => {
+  const toRoom = (room: string, header: { v?: number; to?: Audience }, frame: Buffer): void => {
     const { v, to } = header;
     // Kept past this callback: copied, as a view would hold the whole read chunk of the socket.
     if (v !== undefined) rooms.history(room)?.add({ v, to, frame: Buffer.from(frame) });
@@ -117,8 +132,28 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     }
   };
 
+  const repair = createRepair({
+    rooms,
+    deliver: toRoom,
+    ask: (versions) => core.askVersions(versions),
+    rejoin(room) {
+      for (const ws of sockets.values())
+        if (ws.getUserData().route.room === room && !ws.getUserData().closed)
+          ws.end(CloseCode.restart, 'missed events; reconnect with ?v=');
+    },
+    log,
+  });
+
   // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
-  void subscriber.subscribe(ownChannel);
+  void subscriber.subscribe(ownChannel, RELAYS);
+  // Back after Redis dropped us: ioredis subscribes every room again; then ask what was missed.
+  let subscriberWasDown = false;
+  subscriber.on('close', () => (subscriberWasDown = true));
+  subscriber.on('ready', () => {
+    if (!subscriberWasDown) return;
+    subscriberWasDown = false;
+    setImmediate(() => repair.checkAll());
+  });
   void rooms.enter(Room.site);
 
   subscriber.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
@@ -128,7 +163,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     const { header, frame } = decoded;
     switch (header.t) {
       case 'room':
-        return toRoom(channel, header, frame);
+        return repair.event(channel, header, frame);
+      case 'replay':
+        return repair.event(header.room, header, frame);
       case 'sid': {
         // An answer to a move the relay sent again (lila-core was slow) repeats one already given.
         if (header.a !== undefined && !core.answered(header.sid, header.a)) return;
@@ -145,10 +182,16 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         return users.all();
       case 'probe':
         return metrics.redisLag.observe((Date.now() - header.at) / 1000);
+      case 'coreDown':
+        log.warn('lila-core is going down; holding moves');
+        return core.pause();
+      case 'coreUp':
+        core.resume();
+        return repair.checkAll();
+      case 'versions':
+        return repair.versions(header.d);
     }
   });
-
-  const ready = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
 
   app.get('/metrics', (res) => {
     let aborted = false;
@@ -159,9 +202,15 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     });
   });
 
-  app.get('/health', (res) => {
+  app.get('/health/live', (res) => {
+    res.cork(() => res.writeHeader('content-type', 'application/json').end('{"live":true}'));
+  });
+
+  // Readiness, also at /health: Redis connected and not draining.
+  const readiness = (res: HttpResponse) => {
     const body = JSON.stringify({
-      redis: ready() ? 'connected' : 'disconnected',
+      redis: connected() ? 'connected' : 'disconnected',
+      ...(draining ? { draining: true } : {}),
       uptime: Math.round((Date.now() - startedAt) / 1000),
       connections: sockets.size,
     });
@@ -169,7 +218,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       res.writeStatus(ready() ? '200 OK' : '503 Service Unavailable').writeHeader('content-type', 'application/json');
       res.end(body);
     });
-  });
+  };
+  app.get('/health', readiness);
+  app.get('/health/ready', readiness);
 
   app.ws<SocketData>('/*', {
     // uWS drops the connection past this; below it we close politely with 1009 ourselves.
@@ -199,6 +250,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
 
       const target = route(path);
       if (!target) return refuse('404 Not Found', 'not_found', `no socket endpoint at ${path}`);
+      // nginx takes a 503 as its cue to try the next relay.
+      if (!ready())
+        return refuse('503 Service Unavailable', 'unavailable', draining ? 'this relay is restarting' : 'no Redis');
       const token = tokenFrom(query, cookie);
       let user: string | null = null;
       if (token) {
@@ -235,9 +289,13 @@ export async function startRelay(config: RelayConfig, log: Logger) {
             return refuse('503 Service Unavailable', 'unavailable', 'the game server did not answer');
           }
           const role = answer.color ?? 'spectators';
+          if (answer.v !== undefined) rooms.sequence(target.room)?.reached(answer.v);
           game = { role, state: answer.frame ?? Buffer.alloc(0), stateV: answer.v, asked: versionFrom(query) };
         }
-        if (aborted) return leaveAll();
+        if (aborted || draining) {
+          leaveAll();
+          return refuse('503 Service Unavailable', 'unavailable', 'this relay is restarting');
+        }
         const topics = [...joined, Room.site].map((room) =>
           game && isGameRoom(room) && room === target.room ? roleTopic(room, game.role) : room,
         );
@@ -336,16 +394,50 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const leavers = setInterval(() => users.flush(), ONLINE_BATCH_MS);
   log.info({ port: config.port }, 'relay listening');
 
+  /**
+   * A deploy: no new sockets (nginx moves on to the other relays), every socket told, then closed
+   * with 1012 a slice at a time over `drainSpreadMs`, so that they come back to the other relays
+   * gradually rather than all in the same instant. Moves still held for lila-core go out before the
+   * Redis connections close, at the deadline at the latest.
+   */
+  async function drain(): Promise<void> {
+    draining = true;
+    const deadline = Date.now() + config.drainDeadlineMs;
+    uws.us_listen_socket_close(listenSocket as never);
+    const order = [...sockets.values()];
+    log.info({ sockets: order.length, spreadMs: config.drainSpreadMs }, 'draining');
+    publish(Room.site, SERVER_RESTART);
+    const started = Date.now();
+    await new Promise<void>((done) => {
+      let closed = 0;
+      const step = () => {
+        const share = config.drainSpreadMs > 0 ? (Date.now() - started + 50) / config.drainSpreadMs : 1;
+        const due = Math.min(order.length, Math.ceil(order.length * Math.min(1, share)));
+        for (; closed < due; closed++) {
+          const ws = order[closed]!;
+          if (!ws.getUserData().closed) ws.end(CloseCode.restart, 'relay restarting; reconnect');
+        }
+        if (closed >= order.length || Date.now() >= deadline) return done();
+        setTimeout(step, 50);
+      };
+      step();
+    });
+    for (const ws of sockets.values()) ws.close();
+    users.flush();
+    await core.drained(deadline);
+  }
+
   return {
     async close(): Promise<void> {
+      await drain();
       clearInterval(ticker);
       clearInterval(prober);
       clearInterval(leavers);
       core.close();
-      uws.us_listen_socket_close(listenSocket as never);
-      for (const ws of sockets.values()) ws.end(CloseCode.restart, 'relay restarting');
+      repair.close();
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
       await tap?.close();
+      log.info('relay stopped');
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { RoomName } from '../protocol/channels.js';
 import { isVersionedRoom } from './audience.js';
 import { createHistory, type History } from './history.js';
+import { createSequence, type Sequence } from './sequence.js';
 
 /**
  * Reference-counted Redis subscriptions: a room's channel is subscribed when its first socket
@@ -10,10 +11,13 @@ import { createHistory, type History } from './history.js';
  * events (history.ts) for as long as it is subscribed: they are only complete while it is.
  */
 export function createRooms(subscriber: Redis) {
-  /** `latest`: a game room's last unversioned frame (the crowd), for sockets that open after it. */
+  /**
+   * `latest`: a game room's last unversioned frame (the crowd), for sockets that open after it.
+   * `sequence`: a versioned room's events put in order, gaps repaired before sockets see them.
+   */
   const rooms = new Map<
     string,
-    { sockets: number; subscribed: Promise<unknown>; history?: History; latest?: Buffer }
+    { sockets: number; subscribed: Promise<unknown>; history?: History; sequence?: Sequence; latest?: Buffer }
   >();
 
   return {
@@ -23,7 +27,7 @@ export function createRooms(subscriber: Redis) {
         entry = {
           sockets: 0,
           subscribed: subscriber.subscribe(room),
-          history: isVersionedRoom(room) ? createHistory() : undefined,
+          ...(isVersionedRoom(room) ? { history: createHistory(), sequence: createSequence() } : {}),
         };
         rooms.set(room, entry);
       }
@@ -43,6 +47,15 @@ export function createRooms(subscriber: Redis) {
     },
     latest(room: string): Buffer | undefined {
       return rooms.get(room)?.latest;
+    },
+    sequence(room: string): Sequence | undefined {
+      return rooms.get(room)?.sequence;
+    },
+    /** The latest version delivered of each versioned room held, for lila-core to replay what is missing. */
+    versions(): Record<string, number> {
+      const found: Record<string, number> = {};
+      for (const [room, entry] of rooms) if (entry.sequence?.last !== undefined) found[room] = entry.sequence.last;
+      return found;
     },
     /** The recent events of a game room this relay is subscribed to. */
     history(room: string): History | undefined {

@@ -111,6 +111,9 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
 
     act,
 
+    /** The game's latest version, read in its queue (undefined: no such game). */
+    version: (id: string): Promise<number | undefined> => serial(id, async () => (await load(id))?.v),
+
     /** A page of a user's games, newest first, as stored (every change is stored before it is seen). */
     byUser: (userId: string, page: number) => repo.byUser(userId, page),
 

@@ -54,10 +54,13 @@ export function createHttpApp(d: HttpDeps): Express {
     res.type(d.metrics.contentType).send(await d.metrics.metrics());
   });
 
-  app.get('/health', async (_req, res) => {
+  // Readiness: Redis and MongoDB reachable, not stopping. Liveness: the process answers at all.
+  const ready: RequestHandler = async (_req, res) => {
     const { ok, body } = await d.health();
     res.status(ok ? 200 : 503).json(body);
-  });
+  };
+  app.get(['/health', '/health/ready'], ready);
+  app.get('/health/live', (_req, res) => res.json({ live: true }));
 
   app.post('/api/account', async (req, res) => {
     const { name, password } = parseBody(AccountCreate, req.body);

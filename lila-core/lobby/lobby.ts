@@ -206,6 +206,11 @@ export function createLobby(d: LobbyDeps) {
   };
 
   return {
+    /** The version of the latest lobby event. */
+    get version(): number {
+      return v;
+    },
+
     handle(m: LobbyMessage): Promise<unknown> {
       const handler = handlers[m.t];
       return handler ? handler(m) : refuse(m, 'not_allowed_here', `"${m.t}" is not a lobby action`);
