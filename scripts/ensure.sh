@@ -14,13 +14,20 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-# Debian packages: redis-server (the bus).
+# Debian packages: redis-server (the bus) and nginx (the edge). nginx lives in /usr/sbin, which
+# a user's PATH often lacks, so that is looked at too (src/services.ts does the same).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]} with apt-get"
+nginx_missing=false
+[ -n "${NGINX_BIN:-}" ] || command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || nginx_missing=true
+if [ ${#missing[@]} -gt 0 ] || $nginx_missing; then
   sudo_=""; [ "$(id -u)" = 0 ] || sudo_="sudo"
   $sudo_ apt-get update -qq
+  # nginx-light is enough (proxy, upstreams, limits); newer Debian releases fold it into nginx.
+  if $nginx_missing; then
+    if apt-cache show nginx-light >/dev/null 2>&1; then missing+=(nginx-light); else missing+=(nginx); fi
+  fi
+  say "installing ${missing[*]} with apt-get"
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 

@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { loopback } from '../nginx/render.js';
+import { writeNginxConf } from '../nginx/write.js';
 import { loadConfig, port } from '../src/config.js';
-import { startFerretdb, startNode, startRedis, type Service } from '../src/services.js';
+import { startFerretdb, startNginx, startNode, startRedis, type Service } from '../src/services.js';
 
 /**
  * The whole local stack on loopback: redis-server and FerretDB (unless REDIS_URL or MONGO_URL
- * name servers of your own), lila-core and two relays. Ctrl-C stops everything.
+ * name servers of your own), lila-core, two relays, and nginx in front of them. Ctrl-C stops
+ * everything.
  */
 const env = loadConfig({
   DATA_DIR: z.string().min(1).default('./data'),
@@ -17,6 +20,7 @@ const env = loadConfig({
     .string()
     .regex(/^\d+(,\d+)*$/, 'comma-separated ports')
     .default('9664,9665'),
+  NGINX_PORT: port(8080),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -59,11 +63,22 @@ async function main() {
     const name = `relay-${i + 1}`;
     supervise(await startNode('relay', { ...common, PORT: relayPort, RELAY_ID: name }, echo(name), name));
   }
+  const nginxPrefix = join(dataDir, 'nginx');
+  const nginxConf = writeNginxConf({
+    prefix: nginxPrefix,
+    listen: loopback(env.NGINX_PORT),
+    relays: relayPorts.map(loopback),
+    core: loopback(env.CORE_PORT),
+  });
+  supervise(await startNginx(nginxPrefix, nginxConf, echo('nginx')));
+  const edge = `127.0.0.1:${env.NGINX_PORT}`;
 
   console.log(
     [
       '',
       'lila-ts is up:',
+      `  edge       http://${edge}/  (nginx: web root, /api, /health; sockets ws://${edge}/play/<gameId>?token=…)`,
+      `             config ${nginxConf}, access log ${join(nginxPrefix, 'access.log')}`,
       `  HTTP API   http://127.0.0.1:${env.CORE_PORT}/api  (health: /health)`,
       ...relayPorts.map(
         (p, i) =>

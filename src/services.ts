@@ -6,8 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Child processes of the local stack and of the tests: redis-server, FerretDB, lila-core and
- * relays. Each is ready when it prints its ready line, never after a guessed delay.
+ * Child processes of the local stack and of the tests: redis-server, FerretDB, lila-core, relays
+ * and nginx. Each is ready when it prints its ready line, never after a guessed delay.
  */
 export type Service = {
   name: string;
@@ -39,11 +39,26 @@ export function spawnService(o: {
   ready: RegExp | 'ipc';
   timeoutMs?: number;
   echo?: (line: string) => void;
+  /**
+   * Signals go to the process's whole group: nginx's workers outlive a killed master, still
+   * holding the port, unless they are signalled too.
+   */
+  group?: boolean;
 }): Promise<Service> {
   const child = spawn(o.command, o.args, {
     env: { ...process.env, ...o.env },
     stdio: o.ready === 'ipc' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    detached: o.group ?? false,
   });
+  const kill = (signal: NodeJS.Signals) => {
+    if (o.group && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // The group is gone already.
+      }
+    } else child.kill(signal);
+  };
   const output: string[] = [];
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let stopping = false;
@@ -61,13 +76,14 @@ export function spawnService(o: {
     exited,
     stop(signal = 'SIGTERM') {
       stopping = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // A group may outlive its leader.
+      if (o.group || (child.exitCode === null && child.signalCode === null)) kill(signal);
       return exited;
     },
   };
   return new Promise((resolveReady, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      kill('SIGKILL');
       reject(new Error(`${o.name} did not get ready in ${o.timeoutMs ?? 20000} ms:\n${output.slice(-20).join('\n')}`));
     }, o.timeoutMs ?? 20000);
     const ready = () => {
@@ -117,6 +133,25 @@ export function startFerretdb(port: number, dir: string, echo?: (line: string) =
     command: ferretdbBin(),
     args: ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dir],
     ready: /ferretdb listening/,
+    echo,
+  });
+}
+
+/** nginx from NGINX_BIN, else Debian's /usr/sbin/nginx (often not on a user's PATH), else PATH. */
+export const nginxBin = (): string =>
+  process.env.NGINX_BIN ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
+
+/**
+ * nginx in the foreground on a configuration rendered by nginx/write.ts, with `prefix` as its
+ * home. Ready once the master has started a worker: its listening socket is open by then.
+ */
+export function startNginx(prefix: string, conf: string, echo?: (line: string) => void): Promise<Service> {
+  return spawnService({
+    name: 'nginx',
+    command: nginxBin(),
+    args: ['-p', prefix, '-c', conf, '-g', 'daemon off;'],
+    ready: /start worker process/,
+    group: true,
     echo,
   });
 }

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startFerretdb, startNode, startRedis, type Service } from './services.js';
+import { loopback } from '../nginx/render.js';
+import { writeNginxConf } from '../nginx/write.js';
+import { freePort, startFerretdb, startNginx, startNode, startRedis, type Service } from './services.js';
 
 /**
  * An ephemeral stack of real processes, for a test file or a replay run: redis-server, FerretDB,
  * lila-core and relays, each on a free loopback port, data in a temporary folder, all stopped
  * (and the folder removed) by `stop()`. `TEST_MONGO_URL` replaces FerretDB with your MongoDB.
+ * With `nginx`, an edge in front of them all, as browsers meet it in production.
  */
 export type Stack = {
   httpUrl: string;
@@ -18,6 +21,9 @@ export type Stack = {
   redis: Service;
   core: Service;
   relays: Service[];
+  /** With the `nginx` option: the edge's `http://127.0.0.1:<port>`, and nginx itself. */
+  edgeUrl?: string;
+  nginx?: Service;
   /** Starts lila-core again (after a test stopped or killed it). */
   startCore(): Promise<Service>;
   startRedis(): Promise<Service>;
@@ -26,7 +32,9 @@ export type Stack = {
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
-export async function startStack(o: { relays?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+export async function startStack(
+  o: { relays?: number; env?: NodeJS.ProcessEnv; nginx?: boolean } = {},
+): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'lila-test-'));
   const [redisPort, mongoPort, corePort] = [await freePort(), await freePort(), await freePort()];
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
@@ -61,6 +69,8 @@ export async function startStack(o: { relays?: number; env?: NodeJS.ProcessEnv }
       return stack.redis;
     },
     async stop() {
+      // nginx first and gently: its master reaps its workers, which a SIGKILL would leave as zombies.
+      await stack.nginx?.stop('SIGTERM');
       await Promise.all(services.map((s) => s.stop('SIGKILL')));
       rmSync(dir, { recursive: true, force: true });
     },
@@ -74,6 +84,18 @@ export async function startStack(o: { relays?: number; env?: NodeJS.ProcessEnv }
       const env = { ...common, PORT: String(port), RELAY_ID: `relay-${i + 1}` };
       stack.relays.push(track(await startNode('relay', env, undefined, `relay-${i + 1}`)));
       stack.relayUrls.push(`ws://127.0.0.1:${port}`);
+    }
+    if (o.nginx) {
+      const edgePort = await freePort();
+      const prefix = join(dir, 'nginx');
+      const conf = writeNginxConf({
+        prefix,
+        listen: loopback(edgePort),
+        relays: stack.relayUrls.map((url) => loopback(new URL(url).port)),
+        core: loopback(corePort),
+      });
+      stack.nginx = track(await startNginx(prefix, conf));
+      stack.edgeUrl = `http://127.0.0.1:${edgePort}`;
     }
   } catch (err) {
     await stack.stop();
