@@ -29,7 +29,10 @@ export function createRecent(capacity = 20_000) {
         if (kept?.[0]?.v === oldest.v) kept.shift();
         if (kept && !kept.length) byRoom.delete(oldest.room);
         // Compacted now and then, so that the queue does not grow without end.
-        if (head > capacity) (order.splice(0, head), (head = 0));
+        if (head > capacity) {
+          order.splice(0, head);
+          head = 0;
+        }
       }
     },
 

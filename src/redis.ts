@@ -5,11 +5,11 @@ export type RedisState = 'connected' | 'disconnected';
 
 /**
  * A Redis connection that reconnects forever, and resubscribes its channels when it does
- * (ioredis's autoResubscribe). `role` names it in logs.
+ * (ioredis's autoResubscribe). `role` names it in logs, and in CLIENT LIST with `owner` (the relay).
  */
-export function connectRedis(url: string, role: string, log: Logger): Redis {
+export function connectRedis(url: string, role: string, log: Logger, owner?: string): Redis {
   const redis = new Redis(url, {
-    connectionName: role,
+    connectionName: owner ? `${role}:${owner}` : role,
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 100, 2000),
   });

@@ -17,7 +17,7 @@ type RelayMessage = Omit<Extract<CoreIn, { t: 'online' }>, 'relay' | 'boot' | 's
 type Unnumbered = SocketMessage | RelayMessage;
 
 /** With 200: the `state` frame at version `v`, and the side the socket plays (none: a spectator). */
-export type JoinAnswer = { status: 200 | 403 | 404 | 503; frame?: Buffer; color?: Color; v?: number };
+export type JoinAnswer = { status: 200 | 403 | 404 | 504; frame?: Buffer; color?: Color; v?: number };
 
 /** Moves waiting for lila-core to listen again, at most. Past that the oldest are refused. */
 const MAX_HELD = 1000;
@@ -175,7 +175,7 @@ export function createCoreLink(o: {
 
     join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch' | 'lobby'): Promise<JoinAnswer> {
       return new Promise((resolve) => {
-        const timer = setTimeout(() => settle({ status: 503 }), o.joinTimeoutMs);
+        const timer = setTimeout(() => settle({ status: 504 }), o.joinTimeoutMs);
         const settle = (answer: JoinAnswer) => {
           clearTimeout(timer);
           pendingJoins.delete(sid);
@@ -183,8 +183,8 @@ export function createCoreLink(o: {
         };
         pendingJoins.set(sid, settle);
         deliver({ sid, user, room, t: 'join', d: { role } }, false).then(
-          (delivered) => delivered || settle({ status: 503 }),
-          () => settle({ status: 503 }),
+          (delivered) => delivered || settle({ status: 504 }),
+          () => settle({ status: 504 }),
         );
       });
     },

@@ -66,8 +66,8 @@ const joinsThroughCore = (endpoint: Endpoint): endpoint is 'play' | 'watch' | 'l
 export async function startRelay(config: RelayConfig, log: Logger) {
   const uws = loadNativeUws();
   const boot = randomBytes(6).toString('base64url');
-  const publisher = connectRedis(config.redisUrl, 'relay-pub', log);
-  const subscriber = connectRedis(config.redisUrl, 'relay-sub', log);
+  const publisher = connectRedis(config.redisUrl, 'relay-pub', log, config.relayId);
+  const subscriber = connectRedis(config.redisUrl, 'relay-sub', log, config.relayId);
   const rooms = createRooms(subscriber);
   let draining = false;
   const connected = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
@@ -280,13 +280,14 @@ export async function startRelay(config: RelayConfig, log: Logger) {
         let game: SocketData['game'];
         if (joinsThroughCore(target.endpoint)) {
           const answer = await core.join(sid, user, target.room, target.endpoint);
-          // An answer too late (503) may still have counted it: the leave, numbered after the join, undoes that.
-          counted = answer.status === 200 || answer.status === 503;
+          // An answer too late (504) may still have counted it: the leave, numbered after the join, undoes that.
+          counted = answer.status === 200 || answer.status === 504;
           if (answer.status !== 200) {
             leaveAll();
             if (answer.status === 404) return refuse('404 Not Found', 'not_found', 'no such game');
             if (answer.status === 403) return refuse('403 Forbidden', 'forbidden', 'you do not play this game');
-            return refuse('503 Service Unavailable', 'unavailable', 'the game server did not answer');
+            // Not 503: nginx would count that against this relay, which is fine, and try the next one.
+            return refuse('504 Gateway Timeout', 'unavailable', 'the game server did not answer');
           }
           const role = answer.color ?? 'spectators';
           if (answer.v !== undefined) rooms.sequence(target.room)?.reached(answer.v);

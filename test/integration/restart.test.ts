@@ -64,7 +64,7 @@ test('lila-core killed mid-game continues from the same position and version; a 
   [...sockets, late].forEach((s) => s.close());
 });
 
-test('while lila-core is down, actions other than moves are refused with an error, and joins get 503', async () => {
+test('while lila-core is down, actions other than moves are refused with an error, and joins get 504', async () => {
   const [white, black] = [await newUser(stack, 'w'), await newUser(stack, 'b')];
   const gameId = await newGame(stack, white, black);
   const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
@@ -73,7 +73,7 @@ test('while lila-core is down, actions other than moves are refused with an erro
   await stack.core.stop('SIGKILL');
   w.send({ t: 'resign' });
   expect(await w.next((f) => f.t === 'error')).toMatchObject({ d: { code: 'unavailable' } });
-  expect(await refusedStatus(`${stack.relayUrls[1]}/watch/${gameId}`)).toBe(503);
+  expect(await refusedStatus(`${stack.relayUrls[1]}/watch/${gameId}`)).toBe(504);
 
   await stack.startCore();
   expect(await getGame(stack, gameId)).toMatchObject({ status: 'started', v: 0 });

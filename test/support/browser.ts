@@ -24,7 +24,10 @@ export type Browser = {
   closes: number[];
   /** Frames other than versioned ones and pongs (errors, serverRestart, ...). */
   others: Record<string, unknown>[];
+  /** Acknowledged move stamps, in order. */
+  acked: number[];
   move(uci: string, a: number): void;
+  send(frame: unknown): void;
   /** Resolves once `done` holds, checked after every frame; fails after `timeoutMs`. */
   until(done: (b: Browser) => boolean, what: string, timeoutMs?: number): Promise<void>;
   close(): void;
@@ -48,9 +51,14 @@ export function openBrowser(baseUrl: string, path: string, token?: string): Prom
     resyncs: 0,
     closes: [],
     others: [],
+    acked: [],
     move(uci, a) {
       unacked.set(a, uci);
-      ws?.send(JSON.stringify({ t: 'move', d: { u: uci, a } }));
+      // While it reconnects, the move waits: it is sent as soon as the new socket opens.
+      b.send({ t: 'move', d: { u: uci, a } });
+    },
+    send(frame) {
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
     },
     until(done, what, timeoutMs = 15_000) {
       return new Promise((resolve, reject) => {
@@ -94,6 +102,7 @@ export function openBrowser(baseUrl: string, path: string, token?: string): Prom
       }
     } else if (f.t === 'ack') {
       unacked.delete(f.d as number);
+      b.acked.push(f.d as number);
     } else if (typeof f === 'object' && f.t !== 'crowd' && f.t !== 'n') b.others.push(f);
     for (const wake of [...waiters]) wake();
   };
