@@ -49,7 +49,7 @@ export async function consumeSiteIn(o: {
       return o.log.warn({ message: message.slice(0, 200) }, 'site-in: not JSON');
     }
     const parsed = CoreIn.safeParse(json);
-    if (!parsed.success) return o.log.warn({ issue: parsed.error.issues[0]?.message }, 'site-in: refused message');
+    if (!parsed.success) return o.log.warn({ err: parsed.error.issues[0]?.message }, 'site-in: refused message');
     const m = parsed.data;
     if (m.t === 'tick') {
       o.onTick?.(m.relay, m.boot);

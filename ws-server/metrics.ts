@@ -28,6 +28,12 @@ export function relayMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    repairs: new Counter({
+      name: 'lila_relay_room_repairs_total',
+      help: 'Rooms found missing events: replay asked of lila-core, or given up (their sockets reconnect).',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     redisLag: new Histogram({
       name: 'lila_relay_redis_roundtrip_seconds',
       help: 'Round trip of a timestamped probe published to Redis and heard back.',

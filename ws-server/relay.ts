@@ -93,6 +93,14 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       this.set(rooms.size);
     },
   });
+  new Gauge({
+    name: 'lila_relay_moves_held',
+    help: 'Moves held for lila-core while it is away (or Redis is), in order, delivered when it is back.',
+    registers: [registry],
+    collect() {
+      this.set(core.held);
+    },
+  });
   const startedAt = Date.now();
   const ownChannel = relayChannel(config.relayId);
   const app: TemplatedApp = uws.App();
@@ -142,6 +150,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
           ws.end(CloseCode.restart, 'missed events; reconnect with ?v=');
     },
     log,
+    counted: (outcome) => metrics.repairs.inc({ outcome }),
   });
 
   // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
@@ -159,7 +168,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   subscriber.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
     const channel = channelBuf.toString();
     const decoded = decodeCoreOut(message);
-    if (!decoded.ok) return log.warn({ channel, error: decoded.error }, 'unreadable message from redis');
+    if (!decoded.ok) return log.warn({ channel, err: decoded.error }, 'unreadable message from redis');
     const { header, frame } = decoded;
     switch (header.t) {
       case 'room':

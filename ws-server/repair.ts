@@ -23,6 +23,7 @@ export function createRepair(o: {
   /** Closes the room's sockets (1012), for them to reconnect. */
   rejoin: (room: string) => void;
   log: Logger;
+  counted?: (outcome: 'asked' | 'given_up') => void;
 }) {
   const timers = new Map<string, NodeJS.Timeout>();
 
@@ -33,6 +34,7 @@ export function createRepair(o: {
     if (!sequence) return;
     o.log.warn({ room, had: sequence.last, latest, why }, 'events lost for this room; its sockets reconnect');
     sequence.restart(Math.max(latest ?? 0, ...sequence.parkedVersions));
+    o.counted?.('given_up');
     o.rejoin(room);
   };
 
@@ -48,6 +50,7 @@ export function createRepair(o: {
       } else if (!timers.has(room)) {
         o.log.warn({ room, had: sequence.last, got: event.v }, 'gap in room versions; asking lila-core to replay');
         o.ask({ [room]: sequence.last! });
+        o.counted?.('asked');
         timers.set(
           room,
           setTimeout(() => giveUp(room, undefined, 'no replay came'), REPLAY_TIMEOUT_MS),

@@ -92,6 +92,26 @@ describe('SIGTERM on a relay in mid-game', () => {
   }, 90_000);
 });
 
+describe('SIGKILL on a relay in mid-game', () => {
+  const stackOf = ownStack();
+
+  test('its clients lose their sockets, reconnect through nginx to the other relay, and catch up', async () => {
+    const stack = stackOf();
+    const t = await sitDown(stack);
+    const onKilled = await connectionsOn(stack, 0);
+    expect(onKilled).toBeGreaterThan(0);
+    for (let ply = 0; ply < 8; ply++) await play(t, ply);
+
+    await stack.relays[0]!.stop('SIGKILL');
+    for (let ply = 8; ply < PLIES; ply++) await play(t, ply);
+    await expectWholeGame(t);
+    // No close frame from a killed process: the connection just drops (1006).
+    expect(t.all.filter((b) => b.closes.includes(1006))).toHaveLength(onKilled);
+    expect(await connectionsOn(stack, 1)).toBe(4);
+    t.all.forEach((b) => b.close());
+  }, 90_000);
+});
+
 describe('Redis stopped for 5 s in mid-game', () => {
   const stackOf = ownStack();
 
