@@ -215,11 +215,10 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     res.cork(() => res.writeHeader('content-type', 'application/json').end('{"live":true}'));
   });
 
-  // Readiness, also at /health: Redis connected and not draining.
+  // Readiness, also at /health: Redis connected. (A draining relay no longer listens at all.)
   const readiness = (res: HttpResponse) => {
     const body = JSON.stringify({
       redis: connected() ? 'connected' : 'disconnected',
-      ...(draining ? { draining: true } : {}),
       uptime: Math.round((Date.now() - startedAt) / 1000),
       connections: sockets.size,
     });

@@ -103,6 +103,11 @@ describe('while Redis is down, and after it is back', () => {
       status: 503,
       body: { redis: 'disconnected', uptime: expect.any(Number), connections: expect.any(Number) },
     });
+    // Live, though not ready: nothing to restart. /health/ready says what /health says.
+    for (const url of [coreHealthUrl(), relayHealthUrl(0)]) {
+      expect(await health(`${url}/live`)).toEqual({ status: 200, body: { live: true } });
+      expect((await health(`${url}/ready`)).status).toBe(503);
+    }
     // The HTTP API that needs only MongoDB keeps answering.
     expect((await getGame(stack, gameId)).id).toBe(gameId);
   });
@@ -115,6 +120,7 @@ describe('while Redis is down, and after it is back', () => {
       await pollHealth(relayHealthUrl(1), (h) => h.status === 200),
     ];
     expect(core).toEqual({ status: 200, body: { redis: 'connected', mongo: 'connected', uptime: expect.any(Number) } });
+    expect((await health(`${coreHealthUrl()}/ready`)).status).toBe(200);
     for (const relay of relays)
       expect(relay).toEqual({
         status: 200,
