@@ -44,8 +44,14 @@ export function spawnService(o: {
    * holding the port, unless they are signalled too.
    */
   group?: boolean;
+  /**
+   * A command the process runs under, e.g. `['taskset', '-c', '0']` to pin it to a core (the
+   * benchmarks). It must exec the process, so that signals and the pid are the process's own.
+   */
+  wrap?: string[];
 }): Promise<Service> {
-  const child = spawn(o.command, o.args, {
+  const [command, ...args] = [...(o.wrap ?? []), o.command, ...o.args];
+  const child = spawn(command!, args, {
     env: { ...process.env, ...o.env },
     stdio: o.ready === 'ipc' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     detached: o.group ?? false,
@@ -116,7 +122,12 @@ export function spawnService(o: {
   });
 }
 
-export function startRedis(port: number, dir: string, echo?: (line: string) => void): Promise<Service> {
+export function startRedis(
+  port: number,
+  dir: string,
+  echo?: (line: string) => void,
+  wrap?: string[],
+): Promise<Service> {
   mkdirSync(dir, { recursive: true });
   return spawnService({
     name: 'redis',
@@ -124,16 +135,23 @@ export function startRedis(port: number, dir: string, echo?: (line: string) => v
     args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
     ready: /Ready to accept connections/,
     echo,
+    wrap,
   });
 }
 
-export function startFerretdb(port: number, dir: string, echo?: (line: string) => void): Promise<Service> {
+export function startFerretdb(
+  port: number,
+  dir: string,
+  echo?: (line: string) => void,
+  wrap?: string[],
+): Promise<Service> {
   return spawnService({
     name: 'ferretdb',
     command: ferretdbBin(),
     args: ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dir],
     ready: /ferretdb listening/,
     echo,
+    wrap,
   });
 }
 
@@ -164,6 +182,7 @@ export function startNode(
   env: NodeJS.ProcessEnv,
   echo?: (line: string) => void,
   name: string = kind,
+  wrap?: string[],
 ): Promise<Service> {
   return spawnService({
     name,
@@ -172,6 +191,7 @@ export function startNode(
     env,
     ready: 'ipc',
     echo,
+    wrap,
   });
 }
 
