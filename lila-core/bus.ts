@@ -3,6 +3,7 @@ import { SITE_IN } from '../protocol/channels.js';
 import { CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
 import type { Tap } from '../src/tap.js';
+import { within } from '../src/deadline.js';
 import { createInbox } from './inbox.js';
 import type { Publisher } from './publish.js';
 
@@ -69,7 +70,7 @@ export async function consumeSiteIn(o: {
      * resolves once every handler has finished.
      */
     async stop(): Promise<void> {
-      await o.subscriber.unsubscribe(SITE_IN).catch(() => undefined);
+      await within(2_000, o.subscriber.unsubscribe(SITE_IN));
       while (inFlight.size) await Promise.all(inFlight);
     },
   };

@@ -5,6 +5,7 @@ import { CORE_CLOCK, Room } from '../protocol/channels.js';
 import { isAnonymous } from '../protocol/game.js';
 import type { Logger } from '../src/log.js';
 import { manualClock, systemClock, type ManualClock } from '../src/clock.js';
+import { within } from '../src/deadline.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { createAccounts } from './accounts.js';
@@ -133,7 +134,10 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   if (manual) await obeyClockChannel(subscriber, publisher, manual, log);
   // Relays holding moves for a lila-core that went away send them now, and check their rooms.
-  void publish.coreState('coreUp').catch(() => undefined);
+  void lobby
+    .restarted()
+    .then(() => publish.coreState('coreUp'))
+    .catch(() => undefined);
   let stopping = false;
 
   const health = async () => {
@@ -181,14 +185,15 @@ export async function startCore(config: CoreConfig, log: Logger) {
      */
     async close(): Promise<void> {
       stopping = true;
-      await publish.coreState('coreDown').catch(() => undefined);
+      // Redis may be the thing that is down: each step waits for it a few seconds at most.
+      await within(2_000, publish.coreState('coreDown'));
       await bus.stop();
       log.info('site-in drained; every action taken is saved');
       clearInterval(sweeper);
       stopCounts();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await subscriber.quit().catch(() => undefined);
-      await publisher.quit().catch(() => undefined);
+      await within(2_000, subscriber.quit());
+      await within(2_000, publisher.quit());
       await mongo.close();
       await config.tap?.close();
     },

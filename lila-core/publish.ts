@@ -22,11 +22,20 @@ export function createPublisher(redis: Redis, tap?: Tap) {
       return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
     },
     /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
-    event(room: RoomName, event: { to?: Audience; frame: { t: string; v: number; d?: unknown } }): Promise<unknown> {
+    event(
+      room: RoomName,
+      event: { to?: Audience; frame: { t: string; v: number; d?: unknown }; reset?: true },
+    ): Promise<unknown> {
       const { v } = event.frame;
       const frame = JSON.stringify(event.frame);
       recent.add(room, event.to ? { v, to: event.to, frame } : { v, frame });
-      return publish(room, encodeCoreOut(event.to ? { t: 'room', v, to: event.to } : { t: 'room', v }, frame));
+      const header = {
+        t: 'room' as const,
+        v,
+        ...(event.to && { to: event.to }),
+        ...(event.reset && { reset: true as const }),
+      };
+      return publish(room, encodeCoreOut(header, frame));
     },
     /**
      * A relay has version `had` of `room`, and lila-core is at `latest`: the events in between, to

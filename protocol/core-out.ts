@@ -18,6 +18,11 @@ export const RoomEvent = z.object({
   t: z.literal('room'),
   v: z.number().int().nonnegative().optional(),
   to: Audience.optional(),
+  /**
+   * The room's versions start afresh here (the lobby of a restarted lila-core): the frame is the
+   * room's whole state, and relays take it as the next event whatever came before.
+   */
+  reset: z.literal(true).optional(),
 });
 
 /**

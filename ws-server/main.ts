@@ -20,20 +20,26 @@ const env = loadConfig({
   TAP: z.string().optional(),
 });
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
+const drainDeadlineMs = Math.max(env.DRAIN_DEADLINE_MS, env.DRAIN_SPREAD_MS);
 const log = createLogger('relay', env.LOG_LEVEL, { relay: relayId });
 
-runService('relay', log, () =>
-  startRelay(
-    {
-      port: env.PORT,
-      relayId,
-      redisUrl: env.REDIS_URL,
-      secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
-      joinTimeoutMs: env.JOIN_TIMEOUT_MS,
-      drainSpreadMs: env.DRAIN_SPREAD_MS,
-      drainDeadlineMs: Math.max(env.DRAIN_DEADLINE_MS, env.DRAIN_SPREAD_MS),
-      tap: openTap(env.TAP, relayId),
-    },
-    log,
-  ),
+// The drain, then a little for Redis to let go.
+runService(
+  'relay',
+  log,
+  () =>
+    startRelay(
+      {
+        port: env.PORT,
+        relayId,
+        redisUrl: env.REDIS_URL,
+        secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
+        joinTimeoutMs: env.JOIN_TIMEOUT_MS,
+        drainSpreadMs: env.DRAIN_SPREAD_MS,
+        drainDeadlineMs,
+        tap: openTap(env.TAP, relayId),
+      },
+      log,
+    ),
+  drainDeadlineMs + 5_000,
 );

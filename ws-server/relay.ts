@@ -9,6 +9,7 @@ import { Gauge } from 'prom-client';
 import { createRegistry } from '../src/metrics.js';
 import { relayMetrics } from './metrics.js';
 import type { Logger } from '../src/log.js';
+import { within } from '../src/deadline.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { verifyToken } from '../src/token.js';
@@ -389,6 +390,12 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     },
   });
 
+  // Sockets are refused until Redis is there: wait for it a little, so that a relay started with
+  // its Redis opens ready; past that it listens anyway and becomes ready when Redis comes.
+  const redisReady = (redis: typeof publisher) =>
+    redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve));
+  if (!(await within(5_000, Promise.all([redisReady(publisher), redisReady(subscriber)]))))
+    log.warn('Redis is not reachable; listening anyway, not ready until it is');
   const listenSocket = await new Promise<unknown>((resolve, reject) =>
     app.listen('127.0.0.1', config.port, (s) =>
       s ? resolve(s) : reject(new Error(`cannot listen on port ${config.port}`)),
@@ -444,7 +451,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       clearInterval(leavers);
       core.close();
       repair.close();
-      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+      await Promise.all([within(2_000, publisher.quit()), within(2_000, subscriber.quit())]);
       await tap?.close();
       log.info('relay stopped');
     },

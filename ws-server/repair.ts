@@ -5,7 +5,7 @@ import type { Rooms } from './rooms.js';
 /** How long a gap may wait for lila-core's replay before the room's sockets reconnect instead. */
 const REPLAY_TIMEOUT_MS = 5_000;
 
-type RoomEvent = { v?: number; to?: Audience };
+type RoomEvent = { v?: number; to?: Audience; reset?: true };
 
 /**
  * Keeps every socket's versions whole when Redis loses messages for this relay (it drops a slow
@@ -43,6 +43,7 @@ export function createRepair(o: {
     event(room: string, event: RoomEvent, frame: Buffer): void {
       const sequence = event.v === undefined ? undefined : o.rooms.sequence(room);
       if (!sequence || event.v === undefined) return o.deliver(room, event, frame);
+      if (event.reset) sequence.restart(event.v - 1);
       for (const ready of sequence.accept({ v: event.v, to: event.to, frame })) o.deliver(room, ready, ready.frame);
       if (!sequence.waiting) {
         clearTimeout(timers.get(room));

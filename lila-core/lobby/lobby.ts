@@ -206,6 +206,14 @@ export function createLobby(d: LobbyDeps) {
   };
 
   return {
+    /**
+     * A new lila-core knows no seek: relays holding a lobby from before are told, with the whole
+     * (empty) list as a versioned event that starts the lobby's versions afresh.
+     */
+    restarted(): Promise<unknown> {
+      return d.publish.event(Room.lobby, { frame: { t: 'seeks', v: ++v, d: [] }, reset: true });
+    },
+
     /** The version of the latest lobby event. */
     get version(): number {
       return v;
