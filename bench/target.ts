@@ -15,7 +15,11 @@ export type StartOptions = {
 
 /** One subscriber socket. */
 export type Subscription = {
-  /** Closes it, as a browser would (a clean close, or `abrupt` to drop the TCP connection). */
+  /**
+   * Closes it, as a browser would (a clean close, or `abrupt` to drop the TCP connection). A
+   * subscription made with `onClose` survives an abrupt close as it would a network loss: it
+   * reconnects by itself with recovery (see `onClose`). A clean close ends any subscription.
+   */
   close(abrupt?: boolean): void;
 };
 
@@ -40,7 +44,13 @@ export type Target = {
     room: string;
     onMessage: (payload: string) => void;
     localAddress?: string;
-    /** Reconnect with recovery (Socket.IO connection state recovery, Centrifugo history, ours `?v=`). */
+    /**
+     * Given, the subscription recovers by itself: when its connection is lost (an abrupt `close`,
+     * its server stopping), `onClose` is called with the close code (1006 for a dropped TCP
+     * connection), and it reconnects at once, to the other server when its own refuses or is gone,
+     * with recovery (Socket.IO connection state recovery, Centrifugo history, ours `?v=`), so that
+     * the payloads published meanwhile reach `onMessage` too. Without it, a lost connection stays lost.
+     */
     onClose?: (code: number) => void;
   }): Promise<Subscription>;
   /**
@@ -51,5 +61,12 @@ export type Target = {
   publish(room: string, payload: string): void;
   /** Process ids of the server side, for RSS and CPU (Redis included). */
   serverPids(): number[];
+  /** Process ids of the two socket servers alone (index = `server`), for memory per socket. */
+  socketServerPids?(): number[];
+  /**
+   * A deploy: SIGTERM to socket server `server` (0 or 1); resolves once it has exited. Its
+   * recovering subscriptions move to the other server. Not started again.
+   */
+  terminate?(server: number): Promise<void>;
   stop(): Promise<void>;
 };
