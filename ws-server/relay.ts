@@ -16,6 +16,7 @@ import { verifyToken } from '../src/token.js';
 import { isGameRoom, roleTopic, ROLES, sees, skipFrame, type Role } from './audience.js';
 import { catchUp } from './catch-up.js';
 import { createCoreLink } from './core-link.js';
+import { closeGradually } from './drain.js';
 import { createUserPresence } from './presence.js';
 import { readFrame } from './frames.js';
 import { createRepair } from './repair.js';
@@ -423,21 +424,12 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     const order = [...sockets.values()];
     log.info({ sockets: order.length, spreadMs: config.drainSpreadMs }, 'draining');
     publish(Room.site, SERVER_RESTART);
-    const started = Date.now();
-    await new Promise<void>((done) => {
-      let closed = 0;
-      const step = () => {
-        const share = config.drainSpreadMs > 0 ? (Date.now() - started + 50) / config.drainSpreadMs : 1;
-        const due = Math.min(order.length, Math.ceil(order.length * Math.min(1, share)));
-        for (; closed < due; closed++) {
-          const ws = order[closed]!;
-          if (!ws.getUserData().closed) ws.end(CloseCode.restart, 'relay restarting; reconnect');
-        }
-        if (closed >= order.length || Date.now() >= deadline) return done();
-        setTimeout(step, 50);
-      };
-      step();
-    });
+    await closeGradually(
+      order,
+      (ws) => ws.getUserData().closed || ws.end(CloseCode.restart, 'relay restarting; reconnect'),
+      config.drainSpreadMs,
+      deadline,
+    );
     for (const ws of sockets.values()) ws.close();
     users.flush();
     await core.drained(deadline);
