@@ -176,18 +176,22 @@ export function startNginx(prefix: string, conf: string, echo?: (line: string) =
 
 const nodeEntry = { core: 'dist/lila-core/main.js', relay: 'dist/ws-server/main.js' } as const;
 
-/** lila-core or a relay, from the compiled output, configured only by environment. */
+/**
+ * lila-core or a relay, from the compiled output, configured only by environment. `nodeArgs` go to
+ * Node itself (the benchmarks' `--cpu-prof`, which NODE_OPTIONS does not take).
+ */
 export function startNode(
   kind: 'core' | 'relay',
   env: NodeJS.ProcessEnv,
   echo?: (line: string) => void,
   name: string = kind,
   wrap?: string[],
+  nodeArgs: string[] = [],
 ): Promise<Service> {
   return spawnService({
     name,
     command: process.execPath,
-    args: [join(projectRoot, nodeEntry[kind])],
+    args: [...nodeArgs, join(projectRoot, nodeEntry[kind])],
     env,
     ready: 'ipc',
     echo,

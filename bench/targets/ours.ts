@@ -114,9 +114,9 @@ export function createOurs(): Ours {
           ...common,
           PORT: String(port),
           RELAY_ID: `relay-${i + 1}`,
-          ...(prof ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${prof}` } : {}),
         };
-        relays.push(track(await startNode('relay', env, undefined, `relay-${i + 1}`, wrap)));
+        const nodeArgs = prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [];
+        relays.push(track(await startNode('relay', env, undefined, `relay-${i + 1}`, wrap, nodeArgs)));
         target.relayUrls.push(`ws://127.0.0.1:${port}`);
       }
       target.httpUrl = `http://127.0.0.1:${corePort}`;
