@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   const resultsDir = join(projectRoot, 'bench', 'results');
   if (o.report) {
     const results = JSON.parse(readFileSync(o.report, 'utf8')) as Results;
-    writeReport(results, projectRoot, relative(projectRoot, o.report));
+    await writeReport(results, projectRoot, relative(projectRoot, o.report));
     return say(`BENCHMARKS.md written from ${o.report}`);
   }
   mkdirSync(resultsDir, { recursive: true });
@@ -201,7 +201,7 @@ async function main(): Promise<void> {
   save();
   const whole = SCENARIO_LIST.every((s) => o.scenarios.includes(s.name)) && o.targets.length === TARGETS.length;
   if (whole) {
-    writeReport(results, projectRoot, relative(projectRoot, file));
+    await writeReport(results, projectRoot, relative(projectRoot, file));
     say(`BENCHMARKS.md and bench/charts/ written`);
   } else say(`partial run: BENCHMARKS.md left as it is (npm run bench -- --report ${file} writes it)`);
 }

@@ -137,7 +137,9 @@ export function fanoutSection(results: Results): Section {
     const run = medianRun(fanoutFigures(results, t).rs, (r) => r.saturation.deliveriesPerSecond)!;
     return {
       name: `${LABEL[t]} p99`,
-      points: run.steps.map((s) => [s.deliveriesPerSecond, s.latency.p99] as [number, number]),
+      points: run.steps
+        .filter((s) => !s.retried)
+        .map((s) => [s.deliveriesPerSecond, s.latency.p99] as [number, number]),
     };
   });
   return {

@@ -89,7 +89,7 @@ export function movesSection(results: Results): Section {
           int(s.errors),
           pct(s.serverCpu),
           s.mongoWrites ? `${ms(s.mongoWrites.meanMs)} ms` : '–',
-          s.holds ? 'held' : 'fell behind',
+          s.target === undefined ? '' : s.holds ? 'held' : 'fell behind',
         ]),
       ),
       '',

@@ -1,4 +1,5 @@
 import type { FanoutResult } from '../scenarios/fanout.js';
+import { LABEL } from './common.js';
 import { fanoutFigures } from './fanout.js';
 import { movesOf } from './moves.js';
 import type { Results } from './results.js';
@@ -34,18 +35,25 @@ export function shortfalls(results: Results): string[] {
     );
   }
   const ours = fanoutFigures(results, 'ours');
-  const prof = results.profile?.top.filter((f) => !f.name.startsWith('(idle')) ?? [];
+  const peers = (['socketio', 'centrifugo'] as const).map((t) => ({ t, f: fanoutFigures(results, t) }));
+  const idle = results.profile?.top.find((f) => f.name === '(idle)')?.selfPercent;
   if (ours.rs.length) {
     const run = medianRun(ours.rs, (r: FanoutResult) => r.saturation.deliveriesPerSecond)!;
     const step = run.steps.filter((s) => s.holds).at(-1);
+    const versus = peers
+      .filter(({ f }) => f.rs.length)
+      .map(({ t, f }) => `×${(ours.perCore / f.perCore).toFixed(2)} ${LABEL[t]}'s`)
+      .join(' and ');
+    const nearlyClientBound = ours.clientBound || (run.steps.at(-1)?.generatorCpu ?? 0) > 0.7;
     bullets.push(
-      `- **Fan-out.** ${ours.clientBound ? "Our measured saturation is the load generator's: one core of `ws` clients on loopback ran out first, so the server CPU cost per delivery is the comparable figure. " : ''}` +
+      '- **Fan-out.** ' +
+        (nearlyClientBound
+          ? "Our measured saturation is close to the load generator's own: one core of `ws` clients on loopback was nearly spent when the p99 gave way. "
+          : '') +
+        (versus ? `Per server core, from the CPU each delivery cost, ours carries ${versus}. ` : '') +
         (step?.byProcess ? `At our last good step the server core went to ${listed(split(step.byProcess))}. ` : '') +
-        (prof.length
-          ? `The relays' hottest functions (profile below): ${prof
-              .slice(0, 5)
-              .map((f) => `\`${f.name}\` ${pct(f.selfPercent / 100, 1)}`)
-              .join(', ')}.`
+        (idle !== undefined
+          ? `In the relays' CPU profile their JavaScript (reading the header, the room's order and history, the publish call) is ${pct(1 - idle / 100, 1)} of the samples: the relays' cost lies in uWebSockets.js's native sending and the kernel's loopback TCP, one write per socket per event, which the peers pay too.`
           : "Run with `--prof` for the relays' profile."),
     );
   }
