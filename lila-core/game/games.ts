@@ -115,7 +115,11 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
     version: (id: string): Promise<number | undefined> => serial(id, async () => (await load(id))?.v),
 
     /** A page of a user's games, newest first, as stored (every change is stored before it is seen). */
-    byUser: (userId: string, page: number) => repo.byUser(userId, page),
+    async byUser(userId: string, page: number) {
+      const found = await repo.byUser(userId, page);
+      // A live game's document lags its journal: the game in memory is the latest.
+      return { ...found, games: found.games.map((game) => live.get(game.id) ?? game) };
+    },
 
     /** Whether the user plays a game in progress (of those in memory: every unfinished one is). */
     isPlaying(userId: string): boolean {

@@ -4,6 +4,7 @@ import { replay } from './chess.js';
 import { noOffers, type Game, type Offers } from './game.js';
 import { initialClock } from './clock.js';
 import type { Glicko, Pair } from './glicko.js';
+import { createJournal, type JournalEntry } from './journal.js';
 
 /** How a game is stored. Positions, SANs and FEN are derived from `moves` on load. */
 type GameDoc = {
@@ -88,11 +89,29 @@ function fromDoc(doc: GameDoc): Game {
   };
 }
 
+/** How often the journal entries of finished games are deleted, together. */
+const FORGET_EVERY_MS = 10_000;
+
+/**
+ * Games in MongoDB. A game's document holds its state when it is created and when it ends; in
+ * between, each new state goes to the journal (journal.ts), an append that costs a fraction of an
+ * update. Loading a game takes the newer of its document and its latest journal entry.
+ */
 export function createGameRepo(db: Db) {
   const games: Collection<GameDoc> = db.collection('games');
+  const journal = createJournal<GameDoc>(db.collection<JournalEntry<GameDoc>>('game_journal'));
+  let finished: string[] = [];
+  const newest = (doc: GameDoc, entry: JournalEntry<GameDoc> | undefined): GameDoc =>
+    entry && entry.v > doc.v ? entry.doc : doc;
 
   return {
     async init(): Promise<void> {
+      await journal.init();
+      setInterval(() => {
+        const ids = finished;
+        finished = [];
+        journal.forget(ids).catch(() => (finished = [...ids, ...finished]));
+      }, FORGET_EVERY_MS).unref();
       await games.createIndex({ status: 1 });
       // `_id` breaks ties between games created in the same millisecond, so pages never overlap.
       await games.createIndex({ userIds: 1, createdAt: -1, _id: -1 });
@@ -105,10 +124,14 @@ export function createGameRepo(db: Db) {
     },
     async find(id: string): Promise<Game | undefined> {
       const doc = await games.findOne({ _id: id });
-      return doc ? fromDoc(doc) : undefined;
+      if (!doc) return undefined;
+      // A finished game's document is final; a live one may have gone on in the journal.
+      return fromDoc(doc.status === 'started' ? newest(doc, (await journal.latest([id])).get(id)) : doc);
     },
     async unfinished(): Promise<Game[]> {
-      return (await games.find({ status: 'started' }).toArray()).map(fromDoc);
+      const docs = await games.find({ status: 'started' }).toArray();
+      const entries = await journal.latest(docs.map((d) => d._id));
+      return docs.map((doc) => fromDoc(newest(doc, entries.get(doc._id))));
     },
     /** Page `page` (from 1) of `userId`'s games, newest first, and whether another page follows. */
     async byUser(userId: string, page: number): Promise<{ games: Game[]; more: boolean }> {
@@ -120,12 +143,18 @@ export function createGameRepo(db: Db) {
         .toArray();
       return { games: docs.slice(0, USER_GAMES_PER_PAGE).map(fromDoc), more: docs.length > USER_GAMES_PER_PAGE };
     },
-    /** Stores `next` over the version it came from; fails loudly if that version moved. */
+    /**
+     * Stores `next`, which follows version `previousV`: in the journal while the game goes on (a
+     * version stored twice fails loudly), in the game's document once it is over.
+     */
     async update(previousV: number, next: Game, now: number): Promise<void> {
-      const { _id, createdAt, ...changed } = toDoc(next, now);
+      const doc = toDoc(next, now);
+      if (next.status === 'started') return journal.append(doc._id, doc.v, doc);
+      const { _id, createdAt, ...changed } = doc;
       void createdAt;
-      const result = await games.updateOne({ _id, v: previousV }, { $set: changed });
-      if (result.matchedCount !== 1) throw new Error(`game ${_id} is not at version ${previousV} in MongoDB`);
+      const result = await games.updateOne({ _id, v: { $lte: previousV } }, { $set: changed });
+      if (result.matchedCount !== 1) throw new Error(`game ${_id} is past version ${previousV} in MongoDB`);
+      finished.push(_id);
     },
   };
 }
