@@ -30,7 +30,7 @@ export function shortfalls(results: Results): string[] {
           : '') +
         `The bottleneck is ${busiest} (${pct(share)} of the core)` +
         (/ferretdb/i.test(busiest)
-          ? `${Number.isFinite(inMemory) && inMemory < run.sustained * 2 ? ', and memory instead of disk barely helps, so it is its CPU (its SQLite backend), not the disk' : ''}: 20,000 moves/s needs a real MongoDB or batched writes, and the latency target waits on the same writes.`
+          ? `${Number.isFinite(inMemory) && inMemory < run.sustained * 2 ? ', and memory instead of disk barely helps, so it is its CPU (its SQLite backend), not the disk' : ''}: lila-core already appends each state to a journal with one insert per batch of games (group commit), so 20,000 moves/s needs a real MongoDB on its own cores, and the latency target waits on the same writes.`
           : '.'),
     );
   }
