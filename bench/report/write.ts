@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/services.js';
 import { churnSection } from './churn.js';
@@ -32,7 +32,7 @@ export async function writeReport(results: Results, root: string, resultsFile?: 
     ...goalsSection(results),
     ...shortfalls(results),
     ...sections.flatMap((s) => s.lines),
-    ...profileSection(results),
+    ...profileSection(results.profile ? { profile: results.profile } : latestProfile(root, resultsFile)),
     '## Machine and method',
     '',
     ...table(
@@ -77,15 +77,31 @@ async function formatted(markdown: string): Promise<string> {
   }
 }
 
-function profileSection(results: Results): string[] {
-  const p = results.profile;
+type Profiled = { profile?: Results['profile']; from?: string };
+
+/** A run without `--prof` shows the newest profile among the saved results, saying which run it is from. */
+function latestProfile(root: string, except?: string): Profiled {
+  const dir = join(root, 'bench', 'results');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && join('bench', 'results', f) !== except)
+    .sort()
+    .reverse();
+  for (const file of files) {
+    const profile = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as Results).profile;
+    if (profile?.ok) return { profile, from: join('bench', 'results', file) };
+  }
+  return {};
+}
+
+function profileSection({ profile: p, from }: Profiled): string[] {
   if (!p) return [];
   if (!p.ok || !p.top.length)
     return ['## Relay profile', '', `The profiled fan-out run failed: ${p.error ?? 'no profile'}.`, ''];
   return [
     '## Relay profile (fan-out, ours)',
     '',
-    "Both relays ran a separate fan-out run under `node --cpu-prof` (set-up included); self time per function, summed over both, as a share of all samples. V8 samples JavaScript only: uWebSockets.js does its own work (writing to sockets, in C++) inside the event loop's poll phase, which V8 counts as `(idle)` with the waiting, and the kernel's share of each send is not in it either, so this table says which JavaScript is hot, not how busy the relays were (the server CPU figures above say that).",
+    (from ? `From an earlier run, [\`${from}\`](${from}) (this one was not profiled): both` : 'Both') +
+      " relays ran a separate fan-out run under `node --cpu-prof` (set-up included); self time per function, summed over both, as a share of all samples. V8 samples JavaScript only: uWebSockets.js does its own work (writing to sockets, in C++) inside the event loop's poll phase, which V8 counts as `(idle)` with the waiting, and the kernel's share of each send is not in it either, so this table says which JavaScript is hot, not how busy the relays were (the server CPU figures above say that).",
     '',
     ...table(
       ['function', 'where', 'self time'],
