@@ -44,8 +44,9 @@ export function createRepair(o: {
       const sequence = event.v === undefined ? undefined : o.rooms.sequence(room);
       if (!sequence || event.v === undefined) return o.deliver(room, event, frame);
       if (event.reset) sequence.restart(event.v - 1);
-      for (const ready of sequence.accept({ v: event.v, to: event.to, frame })) o.deliver(room, ready, ready.frame);
+      sequence.accept(room, event as RoomEvent & { v: number }, frame, o.deliver);
       if (!sequence.waiting) {
+        if (!timers.size) return;
         clearTimeout(timers.get(room));
         timers.delete(room);
       } else if (!timers.has(room)) {

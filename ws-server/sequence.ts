@@ -1,7 +1,7 @@
 import type { Audience } from '../protocol/core-out.js';
 
 /** A versioned room event on its way to the room's sockets. */
-export type Sequenced = { v: number; to?: Audience; frame: Buffer };
+type Sequenced = { v: number; to?: Audience; frame: Buffer };
 
 /**
  * Puts one room's versioned events in order before any socket sees them. An event past a gap (Redis
@@ -13,22 +13,30 @@ export function createSequence() {
   const parked = new Map<number, Sequenced>();
 
   return {
-    /** The events now deliverable, in order: none while a gap lies before this one. */
-    accept(event: Sequenced): Sequenced[] {
-      if (last !== undefined && event.v <= last) return [];
+    /**
+     * Delivers this event and any parked behind it, in order; parks it past a gap. On the usual
+     * path (the next version, nothing parked) nothing is allocated: it goes straight to `deliver`,
+     * with `room` passed through (no closure per message).
+     */
+    accept(
+      room: string,
+      event: { v: number; to?: Audience },
+      frame: Buffer,
+      deliver: (room: string, event: { v: number; to?: Audience }, frame: Buffer) => void,
+    ): void {
+      if (last !== undefined && event.v <= last) return;
       if (last !== undefined && event.v > last + 1) {
         // Kept past the Redis callback: copied, as a view would hold the whole read chunk.
-        parked.set(event.v, { ...event, frame: Buffer.from(event.frame) });
-        return [];
+        parked.set(event.v, { v: event.v, to: event.to, frame: Buffer.from(frame) });
+        return;
       }
-      const ready = [event];
       last = event.v;
+      deliver(room, event, frame);
       for (let next = parked.get(last + 1); next; next = parked.get(last + 1)) {
         parked.delete(next.v);
-        ready.push(next);
         last = next.v;
+        deliver(room, next, next.frame);
       }
-      return ready;
     },
 
     /**
