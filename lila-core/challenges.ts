@@ -1,6 +1,6 @@
 import { Room } from '../protocol/channels.js';
 import { isAnonymous, type ChallengeJson, type ClockConfig, type Player } from '../protocol/game.js';
-import { randomId } from '../src/ids.js';
+import { randomId } from './ids.js';
 import type { Game } from './game/game.js';
 import type { Games } from './game/games.js';
 import type { Publisher } from './publish.js';

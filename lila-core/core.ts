@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { CORE_CLOCK, Room } from '../protocol/channels.js';
 import { isAnonymous } from '../protocol/game.js';
 import type { Logger } from '../src/log.js';
-import { manualClock, systemClock, type ManualClock } from '../src/clock.js';
+import { manualClock, systemClock, type ManualClock } from './time.js';
 import { within } from '../src/deadline.js';
 import { connectRedis, redisState } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';

@@ -1,6 +1,6 @@
 import { Room } from '../protocol/channels.js';
 import { isAnonymous, type Color } from '../protocol/game.js';
-import type { Clock } from '../src/clock.js';
+import type { Clock } from './time.js';
 import { speedOf } from './game/clock.js';
 import { changed, isOver, opposite, unchanged, type Game } from './game/game.js';
 import type { Games } from './game/games.js';

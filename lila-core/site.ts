@@ -1,5 +1,5 @@
 import { Room } from '../protocol/channels.js';
-import type { Clock } from '../src/clock.js';
+import type { Clock } from './time.js';
 import type { Publisher } from './publish.js';
 
 /**

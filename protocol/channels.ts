@@ -27,6 +27,26 @@ export const Room = {
 export type RoomName =
   ReturnType<(typeof Room)['game' | 'user' | 'tournament' | 'study']> | typeof Room.lobby | typeof Room.site;
 
-const roomPattern = /^(?:(?:game|user|tournament|study):[A-Za-z0-9_-]{1,32}|lobby|site)$/;
+const roomPattern = /^(?:(game|user|tournament|study):([A-Za-z0-9_-]{1,32})|lobby|site)$/;
 
 export const isRoomName = (s: string): s is RoomName => roomPattern.test(s);
+
+/** A room name taken apart: the one place that reads a channel's prefix. */
+export type ParsedRoom = { kind: 'game' | 'user' | 'tournament' | 'study'; id: string } | { kind: 'lobby' | 'site' };
+
+export function parseRoom(name: string): ParsedRoom | undefined {
+  const match = roomPattern.exec(name);
+  if (!match) return undefined;
+  const [, kind, id] = match;
+  if (kind === undefined || id === undefined) return { kind: name as 'lobby' | 'site' };
+  return { kind: kind as 'game' | 'user' | 'tournament' | 'study', id };
+}
+
+/** The game id of a `game:<id>` room, undefined for any other room. */
+export const gameIdOf = (room: string): string | undefined => {
+  const parsed = parseRoom(room);
+  return parsed?.kind === 'game' ? parsed.id : undefined;
+};
+
+/** Whether a known room is a game's; a prefix test, cheap enough for the relay's hot path. */
+export const isGameRoom = (room: string): boolean => room.startsWith('game:');

@@ -182,6 +182,17 @@ export const ClientOut = z.union([
 export type ClientOut = z.infer<typeof ClientOut>;
 export type ClientOutOf<T extends Extract<ClientOut, { t: string }>['t']> = Extract<ClientOut, { t: T }>;
 
+/** Frames of the union that carry a room version (`v`): the events rooms keep and replay. */
+type Tagged = Extract<ClientOut, { t: string }>;
+type WithVersion<F> = F extends unknown ? ('v' extends keyof F ? F & { v: number } : never) : never;
+export type VersionedFrame = WithVersion<Tagged>;
+
+/**
+ * The one way a frame for browsers becomes text, on relays and lila-core alike: from its type, so
+ * that no frame is ever written by hand. Serialized once, however many sockets receive it.
+ */
+export const encodeFrame = (frame: ClientOut): string => JSON.stringify(frame);
+
 /** The serialized error frame, as relay and core both send it. */
 export const errorFrame = (code: ErrorCode, message: string): string =>
-  JSON.stringify({ t: 'error', d: { code, message } } satisfies z.infer<typeof ErrorFrame>);
+  encodeFrame({ t: 'error', d: { code, message } });

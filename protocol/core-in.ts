@@ -80,3 +80,6 @@ export const Online = z.object({
 
 export const CoreIn = z.union([Tick, VersionsAsk, Online, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;
+
+/** The one way a relay's message for `site-in` becomes text. */
+export const encodeCoreIn = (message: CoreIn): string => JSON.stringify(message);

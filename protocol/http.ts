@@ -28,6 +28,20 @@ export const UserGamesQuery = z.object({ page: z.coerce.number().int().min(1).ma
 export const ApiError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 export type ApiError = z.infer<typeof ApiError>;
 
+/** The body of an HTTP error, on lila-core's API and on a relay's refused upgrade alike. */
+export const encodeApiError = (code: string, message: string): string =>
+  JSON.stringify({ error: { code, message } } satisfies ApiError);
+
+/** A relay's `/health` (and `/health/ready`) body. */
+export const RelayHealth = z.object({
+  redis: z.enum(['connected', 'disconnected']),
+  /** Seconds since the relay started. */
+  uptime: z.number().int().nonnegative(),
+  connections: z.number().int().nonnegative(),
+});
+export type RelayHealth = z.infer<typeof RelayHealth>;
+export const encodeRelayHealth = (health: RelayHealth): string => JSON.stringify(health);
+
 /** `GET /api/users/status?ids=a,b`: at most 100 ids. */
 export const UsersStatusQuery = z.object({
   ids: z

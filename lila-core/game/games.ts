@@ -1,10 +1,10 @@
 import { Room } from '../../protocol/channels.js';
 import { isAnonymous, type ClockConfig, type Player } from '../../protocol/game.js';
 import type { RatedSpeed } from '../../protocol/user.js';
-import { randomId } from '../../src/ids.js';
+import { randomId } from '../ids.js';
 import type { Publisher } from '../publish.js';
 import { createSerial } from '../serial.js';
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../time.js';
 import { ratedSpeedOf } from './clock.js';
 import { isOver, newGame, type Game, type Transition } from './game.js';
 import type { Glicko, Pair } from './glicko.js';

@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
 import { AccountCreate, ChallengeCreate, SessionCreate, UserGamesQuery } from '../../protocol/http.js';
 import type { UserGamesJson } from '../../protocol/user.js';
-import { randomId } from '../../src/ids.js';
+import { randomId } from '../ids.js';
 import type { Logger } from '../../src/log.js';
 import { redactSecrets, type Tap } from '../../src/tap.js';
 import { signToken, verifyToken } from '../../src/token.js';

@@ -1,4 +1,4 @@
-import { manualClock } from '../../src/clock.js';
+import { manualClock } from '../../lila-core/time.js';
 
 const START = 1_000_000;
 
