@@ -13,6 +13,12 @@ import { z } from 'zod';
 export const Audience = z.enum(['players', 'spectators', 'white', 'black']);
 export type Audience = z.infer<typeof Audience>;
 
+/**
+ * A versioned room event as kept for sockets that come back and relays that missed it: lila-core
+ * keeps the frame as text, a relay as the bytes it received. The one record type for both.
+ */
+export type KeptEvent<Frame> = { v: number; to?: Audience; frame: Frame };
+
 /** On a room channel (`game:<id>`, `user:<id>`, `lobby`, `site`, ...): the frame goes to the room. */
 export const RoomEvent = z.object({
   t: z.literal('room'),
