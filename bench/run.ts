@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectRoot } from '../src/services.js';
+import { projectRoot } from '../scripts/stack/services.js';
 import { TARGETS } from './load/targets.js';
 import { machineLoad } from './load/proc.js';
 import { describeMachine } from './report/machine.js';

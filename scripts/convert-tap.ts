@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { convertTap } from '../src/fixtures/convert.js';
+import { convertTap } from './fixtures/convert.js';
 import { readTap } from '../src/tap.js';
 
 /**

@@ -15,7 +15,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # Debian packages: redis-server (the bus) and nginx (the edge). nginx lives in /usr/sbin, which
-# a user's PATH often lacks, so that is looked at too (src/services.ts does the same).
+# a user's PATH often lacks, so that is looked at too (scripts/stack/services.ts does the same).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 nginx_missing=false

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePgn } from 'chessops/pgn';
-import { playFixture, readOpenings } from '../src/fixtures/generate.js';
+import { playFixture, readOpenings } from './fixtures/generate.js';
 
 /**
  * `npm run fixtures:generate -- <file.tsv|file.pgn...> --out <folder> [--every N] [--limit N]`:

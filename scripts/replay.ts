@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { fixtureFiles, loadFixture } from '../src/fixtures/files.js';
-import { describeFailure, runFixture, type Target } from '../src/fixtures/run.js';
-import { startStack, type Stack } from '../src/stack.js';
+import { fixtureFiles, loadFixture } from './fixtures/files.js';
+import { describeFailure, runFixture, type Target } from './fixtures/run.js';
+import { startStack, type Stack } from './stack/stack.js';
 
 /**
  * `npm run replay -- <fixture or folder...>`: plays message fixtures against a running stack

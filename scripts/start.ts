@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { loopback } from '../nginx/render.js';
-import { writeNginxConf } from '../nginx/write.js';
+import { loopback } from './stack/nginx-render.js';
+import { writeNginxConf } from './stack/nginx-conf.js';
 import { loadConfig, port } from '../src/config.js';
-import { startFerretdb, startNginx, startNode, startRedis, type Service } from '../src/services.js';
+import { startFerretdb, startNginx, startNode, startRedis, type Service } from './stack/services.js';
 
 /**
  * The whole local stack on loopback: redis-server and FerretDB (unless REDIS_URL or MONGO_URL

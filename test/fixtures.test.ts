@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { fixtureFiles, loadFixture } from '../src/fixtures/files.js';
-import { describeFailure, runFixture, type Target } from '../src/fixtures/run.js';
-import { projectRoot } from '../src/services.js';
-import { startStack, type Stack } from './support/stack.js';
+import { fixtureFiles, loadFixture } from '../scripts/fixtures/files.js';
+import { describeFailure, runFixture, type Target } from '../scripts/fixtures/run.js';
+import { projectRoot } from '../scripts/stack/services.js';
+import { startStack, type Stack } from '../scripts/stack/stack.js';
 
 /**
  * Every fixture under test/fixtures (grouped by room: game, lobby, site), one test per file, on

@@ -3,8 +3,8 @@ import { parseSan } from 'chessops/san';
 import { makeUci, squareRank } from 'chessops/util';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOpenings } from '../../src/fixtures/generate.js';
-import { projectRoot } from '../../src/services.js';
+import { readOpenings } from '../../scripts/fixtures/generate.js';
+import { projectRoot } from '../../scripts/stack/services.js';
 
 /**
  * The moves of a bot game: a real opening line (../shared/data/openings, lichess's CC0 data set),

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, projectRoot, startRedis, type Service } from '../../src/services.js';
+import { freePort, projectRoot, startRedis, type Service } from '../../scripts/stack/services.js';
 import type { StartOptions, Subscription, Target } from '../target.js';
 
 /**

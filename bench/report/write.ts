@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/services.js';
+import { projectRoot } from '../../scripts/stack/services.js';
 import { churnSection } from './churn.js';
 import { LABEL, TARGET_ORDER, table, type ChartFile } from './common.js';
 import { fanoutSection } from './fanout.js';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { freePort, spawnService } from '../../src/services.js';
+import { freePort, spawnService } from '../../scripts/stack/services.js';
 import {
   MAX_RECONNECTS,
   Confirmation,

@@ -3,7 +3,14 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Room } from '../../protocol/channels.js';
 import { encodeCoreOut } from '../../protocol/wire.js';
-import { freePort, projectRoot, startFerretdb, startNode, startRedis, type Service } from '../../src/services.js';
+import {
+  freePort,
+  projectRoot,
+  startFerretdb,
+  startNode,
+  startRedis,
+  type Service,
+} from '../../scripts/stack/services.js';
 import { callJson, inBatches } from '../load/http.js';
 import { openGameSocket } from '../load/player.js';
 import { versioned, watch, type RecoveryStats } from '../load/watch-socket.js';

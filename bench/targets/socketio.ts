@@ -1,4 +1,4 @@
-import { freePort, spawnService } from '../../src/services.js';
+import { freePort, spawnService } from '../../scripts/stack/services.js';
 import {
   MAX_RECONNECTS,
   RETRY_MS,

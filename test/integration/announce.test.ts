@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { call, newGame, newUser, type User } from '../support/api.js';
-import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { connect, settled, type Client, type Frame } from '../support/client.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * `POST /api/admin/announce`: an admin's message reaches every socket on every relay, whatever its
@@ -48,12 +48,6 @@ afterAll(async () => {
   sockets?.forEach(({ client }) => client.close());
   await stack?.stop();
 });
-
-/** Once the relay answers a ping, every frame published before it to the socket's rooms is here. */
-async function settled(client: Client): Promise<void> {
-  client.send(null);
-  await client.next((f) => (f as unknown) === 0);
-}
 
 const announcements = (client: Client) =>
   client.seen.filter((f): f is Frame => (f as Frame)?.t === 'announce').map((f) => f as unknown);

@@ -1,6 +1,6 @@
 import { call, getGame, newGame, newUser, type User } from '../support/api.js';
 import { connect, UpgradeRefused, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 import { signToken, verifyToken } from '../../src/token.js';
 import type { GameJson } from '../../protocol/game.js';
 

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { parseFixture } from '../../src/fixtures/format.js';
-import { runFixture, type Outcome } from '../../src/fixtures/run.js';
-import { projectRoot } from '../../src/services.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { parseFixture } from '../../scripts/fixtures/format.js';
+import { runFixture, type Outcome } from '../../scripts/fixtures/run.js';
+import { projectRoot } from '../../scripts/stack/services.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * A fixture that no longer matches the system must fail, and say where and how: the step, what

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/services.js';
+import { projectRoot } from '../../scripts/stack/services.js';
 
 /**
  * A bad environment variable stops lila-core or a relay at once: exit status 2 and exactly one

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { convertTap } from '../../src/fixtures/convert.js';
-import { parseFixture } from '../../src/fixtures/format.js';
-import { runFixture } from '../../src/fixtures/run.js';
+import { convertTap } from '../../scripts/fixtures/convert.js';
+import { parseFixture } from '../../scripts/fixtures/format.js';
+import { runFixture } from '../../scripts/fixtures/run.js';
 import type { TapLine } from '../../src/tap.js';
 import { tapUntil } from '../support/tap.js';
 import { call, newGame, newUser } from '../support/api.js';
 import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * The round trip: a session played on a recording stack (TAP set), converted to a fixture, replays

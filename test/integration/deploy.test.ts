@@ -1,7 +1,7 @@
 import { getGame, newGame, newUser } from '../support/api.js';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Deploys and outages, the way browsers meet them: through nginx, with two relays, every socket

@@ -3,7 +3,7 @@ import { parsePgn } from 'chessops/pgn';
 import { call, getGame, newGame, newUser, type User } from '../support/api.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
 import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { getGame, newGame, newUser, type User } from '../support/api.js';
 import { connect, type Client } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * GET /health on lila-core and on a relay, and what it says while Redis is down and once it is back;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { call, newGame, newUser, uniqueName, type User } from '../support/api.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 import { verifyToken } from '../../src/token.js';
 
 /** The HTTP API of lila-core: accounts, sessions, games and challenges, and the shape of every error. */

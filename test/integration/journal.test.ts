@@ -5,7 +5,7 @@ import { MongoClient } from 'mongodb';
 import { newGame, type Game } from '../../lila-core/game/game.js';
 import { move, resign } from '../../lila-core/game/play.js';
 import { createGameRepo, type GameRepo } from '../../lila-core/game/repo.js';
-import { freePort, startFerretdb, type Service } from '../../src/services.js';
+import { freePort, startFerretdb, type Service } from '../../scripts/stack/services.js';
 
 /**
  * Games in a real MongoDB-protocol server: a live game's states go to the journal, its document

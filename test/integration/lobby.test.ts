@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CORE_CLOCK } from '../../protocol/channels.js';
 import { call, getGame, newGame, newUser, type User } from '../support/api.js';
-import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { connect, settled, type Client, type Frame } from '../support/client.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * The lobby on a real stack (two relays, lila-core on the manual clock): pool waves and who they
@@ -72,12 +72,6 @@ async function lobby(user: User | null, relay = 0): Promise<Client & { first: Fr
   const first = await client.next();
   expect(first).toMatchObject({ t: 'seeks', v: expect.any(Number), d: expect.any(Array) });
   return Object.assign(client, { first });
-}
-
-/** Once the relay answers a ping, every frame published before it to this socket's rooms is here. */
-async function settled(client: Client): Promise<void> {
-  client.send(null);
-  await client.next((f) => (f as unknown) === 0);
 }
 
 const redirectOf = async (client: Client, timeoutMs = 10_000): Promise<string> =>

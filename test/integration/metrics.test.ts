@@ -1,6 +1,6 @@
 import { newGame, newUser } from '../support/api.js';
 import { connect } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /** Every process serves Prometheus metrics at GET /metrics, and they count what happened. */
 let stack: Stack;

@@ -2,13 +2,13 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { LIMITS, loopback, RELAY_FAILS, renderNginxConf, type NginxOptions } from '../../nginx/render.js';
-import { nginxTemplate, writeNginxConf } from '../../nginx/write.js';
-import { freePort, startNginx, type Service } from '../../src/services.js';
+import { LIMITS, loopback, RELAY_FAILS, renderNginxConf, type NginxOptions } from '../../scripts/stack/nginx-render.js';
+import { nginxTemplate, writeNginxConf } from '../../scripts/stack/nginx-conf.js';
+import { freePort, startNginx, type Service } from '../../scripts/stack/services.js';
 import { call, getGame, newGame, newUser } from '../support/api.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
 import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Everything through nginx, as browsers meet it: the HTTP API, a game with its sockets spread over

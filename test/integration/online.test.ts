@@ -1,6 +1,6 @@
 import { call, newGame, newUser, type User } from '../support/api.js';
-import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { connect, settled, type Client, type Frame } from '../support/client.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Who is online, across two relays, on the system clock: what `GET /api/users/status` says as users
@@ -61,12 +61,6 @@ async function socket(path: string, user: User | null, relay: number, ignore?: S
 async function close(client: Client): Promise<void> {
   client.close();
   await client.closed;
-}
-
-/** Once the relay answers a ping, every frame published before it to the socket's rooms is here. */
-async function settled(client: Client): Promise<void> {
-  client.send(null);
-  await client.next((f) => (f as unknown) === 0);
 }
 
 const sameFrame = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

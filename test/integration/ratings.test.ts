@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
-import { call, newGame, newUser, type User } from '../support/api.js';
+import { acceptedChallenge, call, newGame, newUser, type User } from '../support/api.js';
 import { connect, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /** Ratings end to end: rated challenges, the `end` event's ratingDiff, users' ratings, counts and games. */
 
@@ -20,19 +20,8 @@ const NO_GAMES = { games: 0, win: 0, loss: 0, draw: 0 };
 type EndFrame = { t: 'end'; v: number; d: Record<string, unknown> };
 
 /** `white` challenges `black`, who accepts; the challenge as created, and the game id. */
-async function challenge(white: User, black: User, clock: typeof BLITZ, rated: boolean) {
-  const created = await call(
-    stack,
-    'POST',
-    `/api/challenge/${black.id}`,
-    { clock, color: 'white', rated },
-    white.token,
-  );
-  expect(created.status).toBe(201);
-  const accepted = await call(stack, 'POST', `/api/challenge/${created.json.challenge.id}/accept`, {}, black.token);
-  expect(accepted.status).toBe(201);
-  return { challenge: created.json.challenge, gameId: accepted.json.game.id as string };
-}
+const challenge = (white: User, black: User, clock: typeof BLITZ, rated: boolean) =>
+  acceptedChallenge(stack, white, black, { clock, rated });
 
 /** Both players on their sockets: `moves` alternately, then `white` resigns unless the moves ended the game. */
 async function play(gameId: string, white: User, black: User, moves: string[], resign: boolean) {

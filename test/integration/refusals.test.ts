@@ -3,7 +3,7 @@ import { SITE_IN, relayChannel } from '../../protocol/channels.js';
 import { CloseCode, MAX_FRAME_BYTES } from '../../protocol/client-in.js';
 import { getGame, newGame, newUser, type User } from '../support/api.js';
 import { connect, type Client } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 let stack: Stack;
 let white: User, black: User;

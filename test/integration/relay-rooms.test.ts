@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { relayChannel, Room, SITE_IN } from '../../protocol/channels.js';
 import type { Audience } from '../../protocol/core-out.js';
 import { encodeCoreOut } from '../../protocol/wire.js';
-import { freePort, startNode, startRedis, type Service } from '../../src/services.js';
+import { freePort, startNode, startRedis, type Service } from '../../scripts/stack/services.js';
 import type { TapLine } from '../../src/tap.js';
 import { tapUntil } from '../support/tap.js';
 import { signToken } from '../../src/token.js';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { newGame, newUser } from '../support/api.js';
 import { openBrowser } from '../support/browser.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Redis drops a relay's subscription (it does so to a slow subscriber) and the room events

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { SITE_IN, relayChannel } from '../../protocol/channels.js';
 import { getGame, newGame, newUser } from '../support/api.js';
 import { connect } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Redis silently drops a subscriber that falls behind, and the messages in between with it.

@@ -1,6 +1,6 @@
 import { getGame, newGame, newUser } from '../support/api.js';
 import { connect, type Client } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Clocks across a lila-core restart (system clock: this is about wall time). They continue from

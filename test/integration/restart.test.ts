@@ -1,7 +1,7 @@
 import { getGame, newGame, newUser } from '../support/api.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
 import { connect, refusedStatus, type Client, type Frame } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { connect } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * A deploy during an outage: with Redis gone, every Redis command would wait for a reconnect

@@ -5,7 +5,7 @@ import type { TapLine } from '../../src/tap.js';
 import { tapUntil } from '../support/tap.js';
 import { newGame, newUser, type User } from '../support/api.js';
 import { connect } from '../support/client.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * With TAP set, lila-core and both relays append to one JSON Lines file: every frame a client

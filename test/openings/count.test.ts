@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readOpenings } from '../../src/fixtures/generate.js';
+import { readOpenings } from '../../scripts/fixtures/generate.js';
 import { EVERY, OPENINGS_DIR } from './replay.js';
 
 test('the opening files replay at least 500 real lines in all', () => {

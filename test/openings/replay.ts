@@ -1,15 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseFixture } from '../../src/fixtures/format.js';
-import { playFixture, readOpenings, type OpeningLine } from '../../src/fixtures/generate.js';
-import { runFixture, type Target } from '../../src/fixtures/run.js';
-import { projectRoot } from '../../src/services.js';
-import { startStack, type Stack } from '../support/stack.js';
+import { parseFixture } from '../../scripts/fixtures/format.js';
+import { playFixture, readOpenings, type OpeningLine } from '../../scripts/fixtures/generate.js';
+import { runFixture, type Target } from '../../scripts/fixtures/run.js';
+import { projectRoot } from '../../scripts/stack/services.js';
+import { startStack, type Stack } from '../../scripts/stack/stack.js';
 
 /**
  * Real opening lines (../shared/data/openings, CC0) replayed end to end through two relays, Redis
  * and lila-core: two players alternate the moves, a spectator watches, and every SAN and FEN is
- * checked against chessops' own replay of the line (see src/fixtures/generate.ts).
+ * checked against chessops' own replay of the line (see scripts/fixtures/generate.ts).
  *
  * One test file per TSV file (a.test.ts … e.test.ts), each with its own stack: FerretDB's SQLite
  * backend scans the whole collection on every update, so many games in one stack get slow.

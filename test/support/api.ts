@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { GameJson } from '../../protocol/game.js';
-import type { Stack } from './stack.js';
+import type { Stack } from '../../scripts/stack/stack.js';
 
 /** The HTTP API, as a browser would use it. */
 export type User = { id: string; name: string; token: string };
@@ -34,19 +34,28 @@ export async function newUser(stack: Stack, prefix = 'u'): Promise<User> {
   return { ...session.json.user, token: session.json.token };
 }
 
+/** `white` challenges `black` (as white) and `black` accepts: the challenge as made, and the game's id. */
+export async function acceptedChallenge(
+  stack: Stack,
+  white: User,
+  black: User,
+  o: { clock?: { limit: number; increment: number }; rated?: boolean } = {},
+): Promise<{ challenge: Record<string, any>; gameId: string }> {
+  const body = { clock: o.clock ?? { limit: 300, increment: 3 }, color: 'white', ...(o.rated && { rated: true }) };
+  const challenge = await call(stack, 'POST', `/api/challenge/${black.id}`, body, white.token);
+  if (challenge.status !== 201) throw new Error(`challenge: ${challenge.text}`);
+  const accepted = await call(stack, 'POST', `/api/challenge/${challenge.json.challenge.id}/accept`, {}, black.token);
+  if (accepted.status !== 201) throw new Error(`accept: ${accepted.text}`);
+  return { challenge: challenge.json.challenge, gameId: accepted.json.game.id as string };
+}
+
 /** `white` challenges `black` (as white) and `black` accepts: the new game's id. */
-export async function newGame(
+export const newGame = async (
   stack: Stack,
   white: User,
   black: User,
   clock = { limit: 300, increment: 3 },
-): Promise<string> {
-  const challenge = await call(stack, 'POST', `/api/challenge/${black.id}`, { clock, color: 'white' }, white.token);
-  if (challenge.status !== 201) throw new Error(`challenge: ${challenge.text}`);
-  const accepted = await call(stack, 'POST', `/api/challenge/${challenge.json.challenge.id}/accept`, {}, black.token);
-  if (accepted.status !== 201) throw new Error(`accept: ${accepted.text}`);
-  return accepted.json.game.id as string;
-}
+): Promise<string> => (await acceptedChallenge(stack, white, black, { clock })).gameId;
 
 export async function getGame(stack: Stack, id: string): Promise<GameJson> {
   const res = await call(stack, 'GET', `/api/game/${id}`);

@@ -1,4 +1,4 @@
-import { explain, match, substitute, type Vars } from '../../src/fixtures/pattern.js';
+import { explain, match, substitute, type Vars } from '../../scripts/fixtures/pattern.js';
 
 const vars = (): Vars =>
   new Map<string, unknown>([

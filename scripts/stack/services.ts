@@ -160,7 +160,7 @@ export const nginxBin = (): string =>
   process.env.NGINX_BIN ?? (existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx');
 
 /**
- * nginx in the foreground on a configuration rendered by nginx/write.ts, with `prefix` as its
+ * nginx in the foreground on a configuration rendered by scripts/stack/nginx-conf.ts, with `prefix` as its
  * home. Ready once the master has started a worker: its listening socket is open by then.
  */
 export function startNginx(prefix: string, conf: string, echo?: (line: string) => void): Promise<Service> {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../src/services.js';
-import { renderNginxConf, type NginxOptions } from './render.js';
+import { projectRoot } from './services.js';
+import { renderNginxConf, type NginxOptions } from './nginx-render.js';
 
 /** The template and the static site, read from the source tree (tsc copies neither to dist/). */
 export const nginxTemplate = join(projectRoot, 'nginx', 'lila.conf.template');

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loopback } from '../nginx/render.js';
-import { writeNginxConf } from '../nginx/write.js';
+import { loopback } from './nginx-render.js';
+import { writeNginxConf } from './nginx-conf.js';
 import { freePort, startFerretdb, startNginx, startNode, startRedis, type Service } from './services.js';
 
 /**
