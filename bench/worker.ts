@@ -61,7 +61,11 @@ async function main(): Promise<void> {
     await send({ result: { ...(result as object), diagnostics, recovery }, version: target.version });
   } catch (err) {
     await target.stop().catch(() => undefined);
-    await send({ error: `${(err as Error).stack ?? err}`, phase, version: target.version });
+    await send({
+      error: err instanceof Error ? (err.stack ?? err.message) : String(err),
+      phase,
+      version: target.version,
+    });
     process.exitCode = 1;
   }
   // Sockets and timers of the scenario may still hold the loop: the results are out, so leave.

@@ -16,7 +16,7 @@ const { values, positionals } = parseArgs({
 try {
   if (positionals.length !== 1)
     throw new Error('usage: fixtures:convert -- <tap.jsonl> [--title "..."] [--out <file>]');
-  const file = positionals[0]!;
+  const file = positionals[0];
   const fixture = convertTap(readTap(readFileSync(file, 'utf8')), values.title ?? basename(file, '.jsonl'));
   if (values.out) {
     writeFileSync(values.out, fixture);

@@ -33,7 +33,7 @@ export function createBot(line: string[], random: () => number = Math.random) {
       let move = san === undefined ? undefined : parseSan(position, san);
       if (!move) {
         const dests = [...position.allDests()].flatMap(([from, to]) => [...to].map((t) => ({ from, to: t })));
-        const pick = dests[Math.floor(random() * dests.length)]!;
+        const pick = dests[Math.floor(random() * dests.length)];
         const promotes = position.board.get(pick.from)?.role === 'pawn' && [0, 7].includes(squareRank(pick.to));
         move = promotes ? { ...pick, promotion: 'queen' } : pick;
       }

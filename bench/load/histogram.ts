@@ -20,7 +20,7 @@ export class Histogram {
   record(ms: number): void {
     const us = ms * 1000;
     const i = us <= 1 ? 0 : Math.min(BUCKETS - 1, Math.ceil(Math.log(us) * PER_LN));
-    this.counts[i]!++;
+    this.counts[i]++;
     this.count++;
     if (us > this.max) this.max = us;
   }
@@ -31,14 +31,14 @@ export class Histogram {
     const rank = Math.ceil((p / 100) * this.count);
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
-      seen += this.counts[i]!;
+      seen += this.counts[i];
       if (seen >= rank) return Math.min(GROWTH ** i, this.max) / 1000;
     }
     return this.max / 1000;
   }
 
   add(other: Histogram): void {
-    for (let i = 0; i < BUCKETS; i++) this.counts[i]! += other.counts[i]!;
+    for (let i = 0; i < BUCKETS; i++) this.counts[i] += other.counts[i];
     this.count += other.count;
     this.max = Math.max(this.max, other.max);
   }

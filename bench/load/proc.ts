@@ -61,7 +61,7 @@ export function tcpKernelBytes(): number {
 
 /** CPU seconds the whole machine has been busy (every core, every process). */
 export function machineBusySeconds(): number {
-  const fields = (read('/proc/stat') ?? '').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const fields = (read('/proc/stat') ?? '').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
   return (user + nice + system + irq + softirq + steal) / CLK_TCK;
 }
@@ -122,7 +122,7 @@ export function fdLimit(): number {
 export function processName(pid: number): string {
   const args = (read(`/proc/${pid}/cmdline`) ?? '').split('\0').filter(Boolean);
   const program = args[0]?.split('/').at(-1) ?? String(pid);
-  if (program !== 'node' && !program.startsWith('node')) return program.split(' ')[0]!;
+  if (program !== 'node' && !program.startsWith('node')) return program.split(' ')[0];
   const script = args.slice(1).find((a) => !a.startsWith('-'));
   if (!script) return 'node';
   const parts = script.split('/');

@@ -34,7 +34,7 @@ export async function openSeats(
   let open = 0;
   let firstError: string | undefined;
   const subs = await inBatches(seats.length, o.width, async (i) => {
-    const seat = seats[i]!;
+    const seat = seats[i];
     const attempt = () =>
       target.subscribe({
         server: seat.server,

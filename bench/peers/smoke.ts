@@ -99,7 +99,7 @@ async function smoke(target: PeerTarget, recover: boolean): Promise<string> {
 
     if (recover && problems.length === 0) {
       // A network loss: payloads published while the socket is away must still reach it.
-      const dropped = probes[0]!;
+      const dropped = probes[0];
       dropped.sub.close(true);
       for (let i = 0; i < 5; i++) publish();
       await check('drop', false);
@@ -122,7 +122,7 @@ async function smoke(target: PeerTarget, recover: boolean): Promise<string> {
     const recovery = recover
       ? `; recovery: ${r.lost} lost, ${r.recovered} recovered, ${r.notRecovered} not${notes.map((n) => `; ${n}`).join('')}`
       : '';
-    const summary = `${probes.length} sockets, 2 rooms, 2 servers, ${expected.get(rooms[0]!)!.length} payloads per room${recovery}`;
+    const summary = `${probes.length} sockets, 2 rooms, 2 servers, ${expected.get(rooms[0])!.length} payloads per room${recovery}`;
     return problems.length ? `✗ ${problems.join('; ')} [${summary}]` : `✓ ${summary}`;
   } finally {
     await target.stop();

@@ -1,4 +1,4 @@
-/* global process, console, setTimeout */
+/* global setTimeout */
 /**
  * The Socket.IO 4 peer of the benchmark: one Socket.IO server, WebSocket transport only, as a user
  * would deploy it behind Redis. Two of these run side by side (bench/targets/socketio.ts).

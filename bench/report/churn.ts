@@ -8,7 +8,7 @@ type Recovery = { lost: number; recovered: number; notRecovered: number; gaveUp:
 export function churnSection(results: Results): Section {
   const targets = targetsIn(results, 'churn').filter((t) => resultsOf(results, 'churn', t).length);
   const of = (t: (typeof targets)[number]) => resultsOf<ChurnResult & { recovery?: Recovery }>(results, 'churn', t);
-  const shape = targets.length ? of(targets[0]!)[0]!.shape : undefined;
+  const shape = targets.length ? of(targets[0])[0].shape : undefined;
   const runs = Math.max(0, ...targets.map((t) => of(t).length));
   const share = (v: number) => pct(v, 2);
   const lines = [
@@ -49,7 +49,7 @@ export function churnSection(results: Results): Section {
             (v) => `${int(v)} ms`,
           ),
           over(rs, (r) => r.deploy.notBack, int),
-          rs[0]!.recovery
+          rs[0].recovery
             ? over(rs, (r) => r.recovery!.recovered, int) + ' / ' + over(rs, (r) => r.recovery!.notRecovered, int)
             : '–',
         ];

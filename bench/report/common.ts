@@ -24,8 +24,7 @@ export function failures(results: Results, scenario: ScenarioName): string[] {
   return results.runs
     .filter((r: RunRecord) => !r.ok && r.scenario === scenario)
     .map(
-      (r) =>
-        `${LABEL[r.target]}${r.variant ? ` (${r.variant})` : ''}: ${(r.error ?? '').split('\n')[0]!.slice(0, 300)}`,
+      (r) => `${LABEL[r.target]}${r.variant ? ` (${r.variant})` : ''}: ${(r.error ?? '').split('\n')[0].slice(0, 300)}`,
     )
     .filter((line) => !seen.has(line) && (seen.add(line), true))
     .map((line) => `- No figures for ${line}`);

@@ -39,7 +39,7 @@ export function fanoutSection(results: Results): Section {
   const targets = targetsIn(results, 'fanout').filter((t) => fanoutFigures(results, t).rs.length);
   const ours = fanoutFigures(results, 'ours');
   const runs = Math.max(0, ...targets.map((t) => fanoutFigures(results, t).rs.length));
-  const shape = ours.rs[0]?.shape ?? fanoutFigures(results, targets[0]!).rs[0]?.shape;
+  const shape = ours.rs[0]?.shape ?? fanoutFigures(results, targets[0]).rs[0]?.shape;
   const rows = targets.map((t) => {
     const f = fanoutFigures(results, t);
     return [

@@ -81,7 +81,7 @@ export function goalsSection(results: Results): string[] {
     'idle memory ≤ 8 KB per socket at 100k sockets',
     !idle.length ? 'not shown' : perSocket > 8192 ? 'not met' : n >= 100_000 ? 'met' : 'not shown at 100k',
     idle.length
-      ? `${kb(perSocket)} per socket (relays' RSS) at ${int(n)} sockets${n < 100_000 ? `: 100k could not be reached here (${idle[0]!.limitedBy ?? 'quick mode: 10k'})` : ''}`
+      ? `${kb(perSocket)} per socket (relays' RSS) at ${int(n)} sockets${n < 100_000 ? `: 100k could not be reached here (${idle[0].limitedBy ?? 'quick mode: 10k'})` : ''}`
       : 'no idle figures',
   ]);
   return ['## The targets', '', ...table(['target (issue #7)', 'verdict', 'from'], rows), ''];

@@ -71,7 +71,7 @@ export function idleSection(results: Results): Section {
     .filter((t) => of(t).length)
     .map((t) => {
       const run = medianRun(of(t), (r) => r.perSocket.socketServers)!;
-      const base = run.samples[0]!.socketServers;
+      const base = run.samples[0].socketServers;
       return {
         name: LABEL[t],
         points: run.samples.map((s) => [s.sockets, (s.socketServers - base) / 2 ** 20] as [number, number]),

@@ -45,7 +45,7 @@ export function movesSection(results: Results): Section {
         const run = medianRun(rs, (r) => r.sustained)!;
         return [
           label,
-          int(rs[0]!.games),
+          int(rs[0].games),
           over(rs, (r) => r.sustained, int),
           over(rs, (r) => r.within5ms ?? NaN, int),
           over(rs, (r) => r.within50ms ?? NaN, int),

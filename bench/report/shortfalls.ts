@@ -17,7 +17,7 @@ export function shortfalls(results: Results): string[] {
   if (disk.length) {
     const run = medianRun(disk, (r) => r.sustained)!;
     const full = run.steps.at(-1)!;
-    const first = run.steps[0]!;
+    const first = run.steps[0];
     const parts = split(full.byProcess);
     const [busiest, share] = parts[0] ?? ['?', 0];
     const inMemory = median(movesOf(results, 'tmpfs').map((r) => r.sustained));

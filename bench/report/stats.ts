@@ -4,14 +4,14 @@ export function median(values: number[]): number {
   const v = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (!v.length) return NaN;
   const mid = Math.floor(v.length / 2);
-  return v.length % 2 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
 }
 
 /** "12.3 (11.0–14.2)" over several runs, "12.3" for one; `fmt` formats each figure. */
 export function withSpread(values: number[], fmt: (v: number) => string): string {
   const v = values.filter(Number.isFinite);
   if (!v.length) return '–';
-  if (v.length === 1) return fmt(v[0]!);
+  if (v.length === 1) return fmt(v[0]);
   return `${fmt(median(v))} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})`;
 }
 

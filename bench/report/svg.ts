@@ -92,7 +92,7 @@ export function lineChart(c: Chart): string {
     );
   }
   c.series.forEach((s, i) => {
-    const color = COLORS[i % COLORS.length]!;
+    const color = COLORS[i % COLORS.length];
     const pts = s.points.filter(
       ([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!c.logX || x > 0) && (!c.logY || y > 0),
     );

@@ -75,30 +75,30 @@ export const churn: Scenario<ChurnResult> = {
         const now = performance.now();
         const stamp = readPayload(payload);
         if (!stamp || stamp.seq >= maxEvents) return;
-        if (!Number.isNaN(downSince[seat]!)) {
-          away.record(now - downSince[seat]!);
+        if (!Number.isNaN(downSince[seat])) {
+          away.record(now - downSince[seat]);
           backAt[seat] = now;
           downSince[seat] = NaN;
           if (affected.has(seat)) lastBack.set(seat, now);
         }
-        const seen = got[seat]!;
+        const seen = got[seat];
         if (seen[stamp.seq]) return void duplicates++;
         seen[stamp.seq] = 1;
-        (stamp.at < backAt[seat]! ? replay : live).record(now - stamp.at);
+        (stamp.at < backAt[seat] ? replay : live).record(now - stamp.at);
       },
       onClose: (seat) => {
-        if (Number.isNaN(downSince[seat]!)) downSince[seat] = performance.now();
+        if (Number.isNaN(downSince[seat])) downSince[seat] = performance.now();
         if (performance.now() >= deployAt) affected.add(seat);
       },
     });
-    const up = (seat: number) => opened.subs[seat] !== undefined && Number.isNaN(downSince[seat]!);
+    const up = (seat: number) => opened.subs[seat] !== undefined && Number.isNaN(downSince[seat]);
 
     const totalMs = shape.rounds * shape.roundMs + shape.afterDeployMs;
     const rate = (rooms.length * 1000) / shape.everyMs;
     let published = 0;
     const schedule = openLoop(rate, totalMs, (i, at) => {
       const r = i % rooms.length;
-      target.publish(rooms[r]!, makePayload(r, Math.floor(i / rooms.length), at));
+      target.publish(rooms[r], makePayload(r, Math.floor(i / rooms.length), at));
       published = i + 1;
     });
     let drops = 0;
@@ -135,7 +135,7 @@ export const churn: Scenario<ChurnResult> = {
       expected += events;
       expectedDeploy += Math.max(0, events - splitAt);
       for (let n = 0; n < Math.min(events, perRoom); n++)
-        if (got[i]![n]) {
+        if (got[i][n]) {
           delivered++;
           if (n >= splitAt) deliveredDeploy++;
         }

@@ -71,7 +71,7 @@ export const fanout: Scenario<FanoutResult> = {
     const shape = SHAPE[mode];
     progress(`creating ${shape.games + 1} rooms`);
     const rooms = await target.rooms(shape.games + 1);
-    const lobby = rooms[shape.games]!;
+    const lobby = rooms[shape.games];
     const games = rooms.slice(0, shape.games);
     const sizes = rooms.map((_, r) => (r === shape.games ? shape.lobby : shape.perGame));
     const sockets = sizes.reduce((a, b) => a + b, 0);
@@ -80,7 +80,7 @@ export const fanout: Scenario<FanoutResult> = {
     progress(`opening ${sockets} sockets`);
     const opened = await openSeats(
       target,
-      seatsFor(rooms, (r) => sizes[r]!),
+      seatsFor(rooms, (r) => sizes[r]),
       {
         width: 200,
         addresses,
@@ -89,13 +89,13 @@ export const fanout: Scenario<FanoutResult> = {
           const stamp = readPayload(payload);
           if (!stamp) return;
           histograms[stamp.step]?.record(now - stamp.at);
-          received[stamp.step]!++;
+          received[stamp.step]++;
         },
       },
     );
     // Deliveries expected per publish, room by room: the sockets that opened.
     const live = new Map<string, number>();
-    seatsFor(rooms, (r) => sizes[r]!).forEach((seat, i) => {
+    seatsFor(rooms, (r) => sizes[r]).forEach((seat, i) => {
       if (opened.subs[i]) live.set(seat.room, (live.get(seat.room) ?? 0) + 1);
     });
     const perPublish = ((shape.lobbyEvery - 1) * shape.perGame + shape.lobby) / shape.lobbyEvery;
@@ -112,15 +112,15 @@ export const fanout: Scenario<FanoutResult> = {
       let cursor = 0;
       const meter = cpuMeter(() => target.serverPids());
       const { sent, maxLagMs } = await openLoop(publishRate, shape.stepMs, (i, at) => {
-        const room = i % shape.lobbyEvery === shape.lobbyEvery - 1 ? lobby : games[cursor++ % games.length]!;
+        const room = i % shape.lobbyEvery === shape.lobbyEvery - 1 ? lobby : games[cursor++ % games.length];
         expected += live.get(room) ?? 0;
         target.publish(room, makePayload(step, i, at));
       });
-      await waitFor(() => received[step]! >= expected, shape.drainMs);
+      await waitFor(() => received[step] >= expected, shape.drainMs);
       const cpu = meter();
-      const h = histograms[step]!;
+      const h = histograms[step];
       const latency = h.summary();
-      const delivered = received[step]!;
+      const delivered = received[step];
       const complete = delivered >= expected * 0.999;
       // Late stragglers of this step must not count in the next one's CPU.
       await sleep(300);

@@ -102,7 +102,7 @@ export const idle: Scenario<IdleResult> = {
     const cpu = meter();
     const last = sample(sockets);
     samples.push(last);
-    const base = samples[0]!;
+    const base = samples[0];
     const per = (k: 'socketServers' | 'servers' | 'tcpKernel') => (last[k] - base[k]) / Math.max(1, sockets);
     await closeAll(opened.subs);
     return {

@@ -117,13 +117,13 @@ export const moves: Scenario<MovesResult> = {
     progress(`opening ${shape.games * (2 + shape.spectators)} sockets`);
     const runs: Run[] = [];
     await inBatches(games.length, 20, async (g) => {
-      const game = games[g]!;
+      const game = games[g];
       try {
         const white = await openGameSocket(`${relayA}/play/${game.id}?token=${game.white}`);
         const black = await openGameSocket(`${relayB}/play/${game.id}?token=${game.black}`);
         const run: Run = {
           id: game.id,
-          bot: createBot(lines[(g * 7) % lines.length]!),
+          bot: createBot(lines[(g * 7) % lines.length]),
           white,
           black,
           seen: { white: 0, black: 0 },
@@ -137,12 +137,12 @@ export const moves: Scenario<MovesResult> = {
             const ply = (f.d as { ply: number }).ply;
             run.seen[color] = ply;
             const mover = ply % 2 === 1 ? 'white' : 'black';
-            if (mover !== color && run.sentAt[ply] !== undefined) h.opponent.record(at - run.sentAt[ply]!);
+            if (mover !== color && run.sentAt[ply] !== undefined) h.opponent.record(at - run.sentAt[ply]);
             if (closedLoop && mover !== color && mayMove(run)) send(run, at);
           } else if (f.t === 'ack') {
             const a = f.d as number;
             acks++;
-            if (run.sentAt[a] !== undefined) h.ack.record(at - run.sentAt[a]!);
+            if (run.sentAt[a] !== undefined) h.ack.record(at - run.sentAt[a]);
           } else if (f.t === 'error') {
             errors++;
             run.over = true;
@@ -158,7 +158,7 @@ export const moves: Scenario<MovesResult> = {
           spectators.push(spectator);
           spectator.onFrame((f, at) => {
             const ply = f.t === 'move' ? (f.d as { ply: number }).ply : undefined;
-            if (ply !== undefined && run.sentAt[ply] !== undefined) h.spectators.record(at - run.sentAt[ply]!);
+            if (ply !== undefined && run.sentAt[ply] !== undefined) h.spectators.record(at - run.sentAt[ply]);
           });
         }
         runs.push(run);

@@ -113,7 +113,7 @@ export function createCentrifugo(options: PeerOptions = {}): Centrifugo {
   const send = (room: string, body: string, retry: boolean): void => {
     let l = laneOf.get(room);
     if (l === undefined) laneOf.set(room, (l = laneOf.size % live.length));
-    const lane = live[l]!;
+    const lane = live[l];
     const failed = () => {
       if (retry && !live.includes(lane)) send(room, body, false);
       else target.publishErrors++;
@@ -206,9 +206,9 @@ export function createCentrifugo(options: PeerOptions = {}): Centrifugo {
       target.version = `${server}, centrifuge-js ${peerVersion('centrifuge')}, Redis ${redisVersion(redis)}`;
     },
 
-    async rooms(count) {
+    rooms(count) {
       const prefix = recovering ? `${NAMESPACE}:` : '';
-      return Array.from({ length: count }, () => `${prefix}room-${made++}`);
+      return Promise.resolve(Array.from({ length: count }, () => `${prefix}room-${made++}`));
     },
 
     subscribe(o) {
@@ -257,7 +257,7 @@ export function createCentrifugo(options: PeerOptions = {}): Centrifugo {
         }
       }
 
-      const client = new Centrifuge(wsUrls[server]!, {
+      const client = new Centrifuge(wsUrls[server], {
         websocket: BenchSocket,
         minReconnectDelay: 0,
         maxReconnectDelay: 0,

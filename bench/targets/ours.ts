@@ -145,7 +145,7 @@ export function createOurs(): Ours {
     async games(count) {
       return inBatches(count, 32, async () => {
         const white = await callJson<{ token: string }>(`${target.httpUrl}/api/session`, { body: {}, expect: 201 });
-        const black = accounts[made++ % accounts.length]!;
+        const black = accounts[made++ % accounts.length];
         const { challenge } = await callJson<{ challenge: { id: string } }>(
           `${target.httpUrl}/api/challenge/${black.id}`,
           { body: { clock: CLOCK, color: 'white' }, token: white.token, expect: 201 },
@@ -163,8 +163,8 @@ export function createOurs(): Ours {
       // Each game started as soon as it is made: a game waiting its turn would meet its first-move limit.
       const games = await inBatches(count, START_WIDTH, async () => {
         const [game] = await target.games(1);
-        await opened(game!);
-        return game!.id;
+        await opened(game);
+        return game.id;
       });
       return games;
     },

@@ -60,7 +60,7 @@ export function createSocketio(options: PeerOptions = {}): Socketio {
   const side = new ServerSide();
   let urls: string[] = [];
   let publisher: Broadcaster | undefined;
-  let closePublisher = async (): Promise<void> => undefined;
+  let closePublisher = (): Promise<void> => Promise.resolve();
   const clients = new Set<ClientSocket>();
   let made = 0;
 
@@ -92,14 +92,14 @@ export function createSocketio(options: PeerOptions = {}): Socketio {
         urls.push(`ws://127.0.0.1:${port}`);
       }
 
-      const { createClient } = requirePeer<{ createClient(o: { url: string }): RedisClient }>('redis');
+      const { createClient } = requirePeer<{ createClient(this: void, o: { url: string }): RedisClient }>('redis');
       const client = createClient({ url: side.redisUrl });
       client.on('error', () => undefined);
       await client.connect();
       if (recovering) {
         type Publisher = Broadcaster & { of(nsp: string): { adapter: { close(): unknown } } };
         const { Server } = requirePeer<{ Server: new (o: object) => Publisher }>('socket.io');
-        const { createAdapter } = requirePeer<{ createAdapter(c: RedisClient): unknown }>(
+        const { createAdapter } = requirePeer<{ createAdapter(this: void, c: RedisClient): unknown }>(
           '@socket.io/redis-streams-adapter',
         );
         const io = new Server({ adapter: createAdapter(client) });
@@ -123,8 +123,8 @@ export function createSocketio(options: PeerOptions = {}): Socketio {
         `redis (node-redis) ${peerVersion('redis')}, Node ${process.version}, Redis ${redisVersion(redis)}`;
     },
 
-    async rooms(count) {
-      return Array.from({ length: count }, () => `room-${made++}`);
+    rooms(count) {
+      return Promise.resolve(Array.from({ length: count }, () => `room-${made++}`));
     },
 
     subscribe(o) {
@@ -132,7 +132,7 @@ export function createSocketio(options: PeerOptions = {}): Socketio {
       const recover = o.onClose !== undefined;
       let server = o.server;
       let ended = false;
-      const socket = io(urls[server]!, {
+      const socket = io(urls[server], {
         transports: ['websocket'],
         query: { room: o.room },
         forceNew: true,

@@ -51,7 +51,7 @@ export function spawnService(o: {
   wrap?: string[];
 }): Promise<Service> {
   const [command, ...args] = [...(o.wrap ?? []), o.command, ...o.args];
-  const child = spawn(command!, args, {
+  const child = spawn(command, args, {
     env: { ...process.env, ...o.env },
     stdio: o.ready === 'ipc' ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     detached: o.group ?? false,

@@ -38,7 +38,7 @@ test('the fixture passes as it is', async () => {
 test('a wrong SAN fails at its step, showing the path, both values and both frames', async () => {
   const at = lineOf('"expect":"s","frame":{"t":"move","v":4');
   const broken = [...lines];
-  broken[at] = broken[at]!.replace('"san":"Qh4#"', '"san":"Qh4+"');
+  broken[at] = broken[at].replace('"san":"Qh4#"', '"san":"Qh4+"');
   const outcome = failure(await run(broken.join('\n')));
   expect(outcome.line).toBe(at + 1);
   expect(outcome.step).toMatchObject({ expect: 's', frame: { t: 'move', v: 4 } });

@@ -101,7 +101,7 @@ test('a recorded game converts to a fixture that replays on a fresh stack', asyn
   const challengeId = (
     lines.find((l) => l.dir === 'http' && l.path === `/api/challenge/${black.id}`) as Extract<TapLine, { dir: 'http' }>
   ).response as { challenge: { id: string } };
-  for (const secret of [gameId, challengeId.challenge.id, white.token, black.token, white.token.split('.')[1]!])
+  for (const secret of [gameId, challengeId.challenge.id, white.token, black.token, white.token.split('.')[1]])
     expect(text).not.toContain(secret);
 
   const fixture = parseFixture(text, 'converted.jsonl');

@@ -30,7 +30,7 @@ const moverOf = (t: Table, ply: number) => (ply % 2 === 0 ? t.white : t.black);
 
 /** The mover moves; resolves once every client has the move. */
 async function play(t: Table, ply: number): Promise<void> {
-  moverOf(t, ply).move(ucis[ply]!, ply);
+  moverOf(t, ply).move(ucis[ply], ply);
   await Promise.all(t.all.map((b) => b.until((x) => x.moves.length > ply, `got ply ${ply + 1}`, 20_000)));
 }
 
@@ -58,7 +58,7 @@ function ownStack(env: NodeJS.ProcessEnv = {}): () => Stack {
 }
 
 const connectionsOn = async (stack: Stack, relay: number): Promise<number> => {
-  const res = await fetch(`${stack.relayUrls[relay]!.replace(/^ws/, 'http')}/health`);
+  const res = await fetch(`${stack.relayUrls[relay].replace(/^ws/, 'http')}/health`);
   return ((await res.json()) as { connections: number }).connections;
 };
 
@@ -74,7 +74,7 @@ describe('SIGTERM on a relay in mid-game', () => {
     const onDraining = await connectionsOn(stack, 0);
 
     for (let ply = 0; ply < 10; ply++) await play(t, ply);
-    const exited = stack.relays[0]!.stop('SIGTERM');
+    const exited = stack.relays[0].stop('SIGTERM');
     // The game goes on while the relay drains and its clients move over.
     for (let ply = 10; ply < 14; ply++) await play(t, ply);
     expect(await exited).toBe(0);
@@ -102,7 +102,7 @@ describe('SIGKILL on a relay in mid-game', () => {
     expect(onKilled).toBeGreaterThan(0);
     for (let ply = 0; ply < 8; ply++) await play(t, ply);
 
-    await stack.relays[0]!.stop('SIGKILL');
+    await stack.relays[0].stop('SIGKILL');
     for (let ply = 8; ply < PLIES; ply++) await play(t, ply);
     await expectWholeGame(t);
     // No close frame from a killed process: the connection just drops (1006).
@@ -123,7 +123,7 @@ describe('Redis stopped for 5 s in mid-game', () => {
     await stack.redis.stop();
     const outage = new Promise((resolve) => setTimeout(resolve, 5000));
     // Held by white's relay: no ack while Redis is away.
-    t.white.move(ucis[6]!, 6);
+    t.white.move(ucis[6], 6);
     await outage;
     expect(t.white.acked).not.toContain(6);
     await stack.startRedis();
@@ -150,10 +150,10 @@ describe('lila-core stopped with SIGTERM and started again', () => {
 
     expect(await stack.core.stop('SIGTERM')).toBe(0);
     // While it is down: a move is held by the relay, any other action refused with a clear error.
-    t.white.move(ucis[4]!, 4);
-    t.watchers[0]!.send({ t: 'talk', d: 'anyone there?' });
-    await t.watchers[0]!.until((x) => x.others.some((f) => f.t === 'error'), 'had its action refused');
-    expect(t.watchers[0]!.others).toContainEqual({
+    t.white.move(ucis[4], 4);
+    t.watchers[0].send({ t: 'talk', d: 'anyone there?' });
+    await t.watchers[0].until((x) => x.others.some((f) => f.t === 'error'), 'had its action refused');
+    expect(t.watchers[0].others).toContainEqual({
       t: 'error',
       d: { code: 'unavailable', message: expect.stringMatching(/restarting/) },
     });
@@ -164,7 +164,7 @@ describe('lila-core stopped with SIGTERM and started again', () => {
 
     for (let ply = 5; ply < 10; ply++) await play(t, ply);
     // In flight as the deploy starts: the old lila-core finishes it, or the new one plays it.
-    t.white.move(ucis[10]!, 10);
+    t.white.move(ucis[10], 10);
     expect(await stack.core.stop('SIGTERM')).toBe(0);
     await stack.startCore();
     await Promise.all(t.all.map((b) => b.until((x) => x.moves.length === 11, 'got the move in flight', 20_000)));

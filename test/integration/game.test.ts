@@ -83,7 +83,7 @@ test('two players on different relays and a spectator play a whole game to check
   const [parsed] = parsePgn(pgn.text);
   expect(parsed?.headers.get('Result')).toBe('1-0');
   expect(parsed?.headers.get('White')).toBe(white.name);
-  expect([...parsed!.moves.mainline()].map((node) => node.san)).toEqual(OPERA_GAME);
+  expect([...parsed.moves.mainline()].map((node) => node.san)).toEqual(OPERA_GAME);
 
   sockets.concat(whiteHome, blackHome).forEach((s) => s.close());
 });
@@ -126,7 +126,7 @@ test('the challenged user hears of the challenge on every open socket, and the c
   );
   const canceled = await call(stack, 'POST', `/api/challenge/${again.json.challenge.id}/cancel`, {}, alice.token);
   expect(canceled).toMatchObject({ status: 200, json: { challenge: { status: 'canceled' } } });
-  expect(await bobTabs[0]!.next((f) => f.t === 'challengeCanceled')).toMatchObject({
+  expect(await bobTabs[0].next((f) => f.t === 'challengeCanceled')).toMatchObject({
     d: { id: again.json.challenge.id },
   });
 
@@ -174,15 +174,15 @@ test('a relay subscribes to a game channel while it has sockets in the room, and
   // One subscription per relay, however many sockets it holds.
   expect(await subscribers(channel)).toBe(2);
 
-  sockets[0]!.close();
-  await sockets[0]!.closed;
-  sockets[2]!.close();
-  await sockets[2]!.closed;
+  sockets[0].close();
+  await sockets[0].closed;
+  sockets[2].close();
+  await sockets[2].closed;
   // Relay 1 still has a socket there, relay 2 none: wait (bounded) for relay 2 to unsubscribe.
   for (let i = 0; i < 50 && (await subscribers(channel)) !== 1; i++) await new Promise((r) => setTimeout(r, 20));
   expect(await subscribers(channel)).toBe(1);
-  sockets[1]!.close();
-  await sockets[1]!.closed;
+  sockets[1].close();
+  await sockets[1].closed;
   for (let i = 0; i < 50 && (await subscribers(channel)) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
   expect(await subscribers(channel)).toBe(0);
   redis.disconnect();

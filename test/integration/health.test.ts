@@ -16,7 +16,7 @@ afterAll(() => stack?.stop());
 type Health = { status: number; body: Record<string, unknown> };
 
 const coreHealthUrl = () => `${stack.httpUrl}/health`;
-const relayHealthUrl = (i = 0) => `${stack.relayUrls[i]!.replace(/^ws:\/\//, 'http://')}/health`;
+const relayHealthUrl = (i = 0) => `${stack.relayUrls[i].replace(/^ws:\/\//, 'http://')}/health`;
 
 async function health(url: string): Promise<Health> {
   const res = await fetch(url);
@@ -69,11 +69,11 @@ test('relay: 200 with redis connected, its uptime, and the number of open socket
   expect((await health(relayHealthUrl(0))).body.connections).toBe(count + 2);
   expect((await health(relayHealthUrl(1))).body.connections).toBeGreaterThanOrEqual(1);
 
-  sockets[0]!.close();
-  await sockets[0]!.closed;
+  sockets[0].close();
+  await sockets[0].closed;
   const afterOneClosed = await pollHealth(relayHealthUrl(0), (h) => h.body.connections === count + 1);
   expect(afterOneClosed.body.connections).toBe(count + 1);
-  [sockets[1]!, other].forEach((s) => s.close());
+  [sockets[1], other].forEach((s) => s.close());
 });
 
 describe('while Redis is down, and after it is back', () => {

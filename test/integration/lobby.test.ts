@@ -165,18 +165,18 @@ test('of three players of one rating, one waits for the next wave, is kept while
       return redirectsSeen(s);
     }),
   );
-  const paired = players.filter((_, i) => redirected[i]!.length > 0);
-  const waiting = players.filter((_, i) => redirected[i]!.length === 0);
+  const paired = players.filter((_, i) => redirected[i].length > 0);
+  const waiting = players.filter((_, i) => redirected[i].length === 0);
   expect(paired).toHaveLength(2);
   expect(waiting).toHaveLength(1);
   const pairedGames = redirected.filter((r) => r.length > 0);
   expect(pairedGames.map((r) => r.length)).toEqual([1, 1]);
   expect(pairedGames[0]).toEqual(pairedGames[1]);
-  expect(await playersOf(pairedGames[0]![0]!)).toEqual(paired.map((p) => p.id).sort());
+  expect(await playersOf(pairedGames[0][0])).toEqual(paired.map((p) => p.id).sort());
   await waitForCounts({ '3+0': 1 });
 
   // Alone, the third stays in the pool wave after wave.
-  const waiter = sockets[players.indexOf(waiting[0]!)]!;
+  const waiter = sockets[players.indexOf(waiting[0])];
   await advance(20_000);
   await advance(20_000);
   await expectNoRedirect(waiter);
@@ -191,7 +191,7 @@ test('of three players of one rating, one waits for the next wave, is kept while
   await advance(20_000);
   const game = await redirectOf(waiter);
   expect(await redirectOf(f)).toBe(game);
-  expect(await playersOf(game)).toEqual([waiting[0]!.id, fourth.id].sort());
+  expect(await playersOf(game)).toEqual([waiting[0].id, fourth.id].sort());
   await waitForCounts({ '3+0': 0 });
   [...sockets, f].forEach((s) => s.close());
 });
@@ -296,7 +296,7 @@ test('seek events carry contiguous versions, the same on every lobby socket of b
   const flows = [a, b, watcher].map((client) =>
     lobbyEvents(client).map((f) => [f.t, f.v, f.t === 'seeks' ? undefined : (f.d as { id: string }).id]),
   );
-  const v0 = flows[0]![0]![1] as number;
+  const v0 = flows[0][0][1] as number;
   const expected = [
     ['seekAdd', s1.id],
     ['seekAdd', s2.id],
@@ -347,8 +347,8 @@ test('a player leaving the pool while its wave creates the games: every other pa
   await waitForCounts({ '2+1': 16 });
   // All rated alike, they are paired in the order of their ids, one game after another: the leaver
   // is in the sixth pair of eight, whose game comes after five others are written.
-  const leaverId = players.map((p) => p.id).sort(byId)[11]!;
-  const leaver = sockets[players.findIndex((p) => p.id === leaverId)]!;
+  const leaverId = players.map((p) => p.id).sort(byId)[11];
+  const leaver = sockets[players.findIndex((p) => p.id === leaverId)];
   // 2+1 waves every 12 s: the pool-out reaches lila-core while the wave writes the first games.
   await advance(12_000, () => leaver.send({ t: 'pool-out', d: { id: '2+1' } }));
   // And the next wave, for anyone the first one left waiting.
@@ -413,7 +413,7 @@ test('a user whose only lobby socket was on a relay that died loses their seek a
   g.send({ t: 'pool-in', d: { id: '30+0' } });
   await waitForCounts({ '30+0': 1 });
 
-  await stack.relays[1]!.stop('SIGKILL');
+  await stack.relays[1].stop('SIGKILL');
   // lila-core presumes a relay dead after 10 s of silence (wall time); a seek then has 5 s (its clock).
   const gone = () =>
     watcher.seen.some((f) => (f as Frame)?.t === 'seekRemove' && ((f as Frame).d as { id: string }).id === seek.id) &&
@@ -457,7 +457,7 @@ test('twenty players waiting make a wave at once; two more arriving meanwhile ar
     const ids = await playersOf(game);
     expect(ids).toEqual(
       players
-        .filter((_, i) => perPlayer[i]!.includes(game))
+        .filter((_, i) => perPlayer[i].includes(game))
         .map((p) => p.id)
         .sort(),
     );

@@ -32,7 +32,7 @@ test('a relay counts its sockets, the frames in and out, and the frames it refus
   w.send({ t: 'move', d: { u: 'e2e4', a: 1 } });
   await w.next((f) => f.t === 'ack');
 
-  const text = await scrape(httpOf(stack.relayUrls[0]!));
+  const text = await scrape(httpOf(stack.relayUrls[0]));
   expect(value(text, 'lila_relay_sockets{endpoint="play",auth="user"}')).toBe(1);
   expect(value(text, 'lila_relay_frames_in_total{type="ping"}')).toBeGreaterThanOrEqual(1);
   expect(value(text, 'lila_relay_frames_in_total{type="move"}')).toBe(1);

@@ -27,7 +27,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const edgeWs = (path: string) => `${stack.edgeUrl!.replace(/^http/, 'ws')}${path}`;
-const relayHttp = (i: number) => stack.relayUrls[i]!.replace(/^ws/, 'http');
+const relayHttp = (i: number) => stack.relayUrls[i].replace(/^ws/, 'http');
 const accessLog = (prefix = join(stack.dir, 'nginx')) => join(prefix, 'access.log');
 
 async function relayConnections(i: number): Promise<number> {
@@ -90,7 +90,7 @@ function attempt(url: string, from: string, timeoutMs = 10_000): Promise<Attempt
           new Promise<void>((pong, fail) => {
             const deadline = setTimeout(() => fail(new Error(`no pong on ${url}`)), 5000);
             const onMessage = (data: WebSocket.RawData) => {
-              if (data.toString() !== '0') return;
+              if ((data as Buffer).toString() !== '0') return;
               clearTimeout(deadline);
               ws.off('message', onMessage);
               pong();
@@ -174,8 +174,8 @@ test('a whole game through the edge, its sockets spread over both relays; every 
   for (const s of sockets) expect(await s.next()).toMatchObject({ t: 'state', v: 0, d: { id: gameId } });
 
   // least_conn alternates: each relay holds some of the six.
-  const added = [(await relayConnections(0)) - before[0]!, (await relayConnections(1)) - before[1]!];
-  expect(added[0]! + added[1]!).toBe(sockets.length);
+  const added = [(await relayConnections(0)) - before[0], (await relayConnections(1)) - before[1]];
+  expect(added[0] + added[1]).toBe(sockets.length);
   expect(Math.min(...added)).toBeGreaterThanOrEqual(2);
 
   const { ucis, fen } = sanLine(OPERA_GAME);
@@ -285,7 +285,7 @@ describe('a second edge with a relay that answers 503 and a low cap on connectio
     const conf = writeNginxConf({
       prefix: prefix(),
       listen: loopback(port),
-      relays: [loopback(fakePort), loopback(new URL(stack.relayUrls[1]!).port)],
+      relays: [loopback(fakePort), loopback(new URL(stack.relayUrls[1]).port)],
       core: loopback(new URL(stack.httpUrl).port),
       limits: { connPerIp },
     });
@@ -345,16 +345,16 @@ test('a relay stopped in mid-game: its clients come back through the edge to the
   for (const path of paths) sockets.push(await connect(edgeWs(path)));
   for (const s of sockets) await s.next((f) => f.t === 'state');
   const { ucis } = sanLine(OPERA_GAME);
-  const players = (): [Client, Client] => [sockets[0]!, sockets[1]!];
+  const players = (): [Client, Client] => [sockets[0], sockets[1]];
   const play = async (ply: number) => {
-    const mover = players()[ply % 2]!;
+    const mover = players()[ply % 2];
     mover.send({ t: 'move', d: { u: ucis[ply], a: ply } });
     expect(await mover.next((f) => f.t === 'ack', 10_000)).toEqual({ t: 'ack', d: ply });
     for (const s of sockets) expect(await s.next((f) => f.t === 'move', 10_000)).toMatchObject({ v: ply + 1 });
   };
   for (let ply = 0; ply < 4; ply++) await play(ply);
 
-  await stack.relays[0]!.stop();
+  await stack.relays[0].stop();
   // Whoever was on the stopped relay reconnects through the edge, from the version it has. A
   // socket on the other relay answers a ping; one on the stopped relay is closed, or closes.
   const alive = async (s: Client) => {

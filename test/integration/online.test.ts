@@ -147,11 +147,11 @@ test('a user whose last socket closed goes offline after the relay batch; one so
   const iv = await newUser(stack, 'off');
   const here = await socket('/lobby', iv, 0);
   const there = await socket('/site', iv, 1);
-  await until('online', async () => (await onlineOf(iv))[0]!, 3000);
+  await until('online', async () => (await onlineOf(iv))[0], 3000);
 
   // One of two relays loses them: the other still has them.
   await close(here);
-  await throughout('online with a socket on the other relay', async () => (await onlineOf(iv))[0]!, 6000);
+  await throughout('online with a socket on the other relay', async () => (await onlineOf(iv))[0], 6000);
 
   await close(there);
   const took = await until('offline', async () => !(await onlineOf(iv))[0], 8000);
@@ -162,10 +162,10 @@ test('a user whose last socket closed goes offline after the relay batch; one so
 test('a quick reconnect says nothing: the user stays online', async () => {
   const jo = await newUser(stack, 'rc');
   const first = await socket('/site', jo, 0);
-  await until('online', async () => (await onlineOf(jo))[0]!, 3000);
+  await until('online', async () => (await onlineOf(jo))[0], 3000);
   await close(first);
   await socket('/lobby', jo, 0);
-  await throughout('online across a reconnect', async () => (await onlineOf(jo))[0]!, 6000);
+  await throughout('online across a reconnect', async () => (await onlineOf(jo))[0], 6000);
 }, 20_000);
 
 test('a restarted lila-core learns who is online on every relay again (sync), and who plays', async () => {
@@ -201,7 +201,7 @@ test('a relay killed with SIGKILL: its users go offline once it has been silent 
   await until('both online', async () => sameFrame(await onlineOf(ob, pi), [true, true]), 3000);
 
   const killed = Date.now();
-  await stack.relays[1]!.stop('SIGKILL');
+  await stack.relays[1].stop('SIGKILL');
   await until('offline after the relay died', async () => !(await onlineOf(ob))[0], 20_000);
   const after = Date.now() - killed;
   // Not before the relay's silence (10 s since its last tick, at most 1 s before it died).

@@ -31,7 +31,7 @@ async function play(gameId: string, white: User, black: User, moves: string[], r
   ];
   for (const s of sockets) expect(await s.next()).toMatchObject({ t: 'state' });
   for (const [i, u] of moves.entries()) {
-    const mover = sockets[i % 2]!;
+    const mover = sockets[i % 2];
     mover.send({ t: 'move', d: { u, a: i + 1 } });
     expect(await mover.next((f) => f.t === 'ack')).toEqual({ t: 'ack', d: i + 1 });
   }

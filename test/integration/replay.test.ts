@@ -24,7 +24,7 @@ const subscriberOf = async (relay: string): Promise<string> => {
   const list = (await admin.client('LIST')) as string;
   const line = list.split('\n').find((l) => l.includes(` name=relay-sub:${relay} `));
   if (!line) throw new Error(`no subscriber of ${relay} in:\n${list}`);
-  return /\bid=(\d+)/.exec(line)![1]!;
+  return /\bid=(\d+)/.exec(line)![1];
 };
 
 test('a relay whose subscription was cut gets the missed events replayed, and no socket closes', async () => {
@@ -38,7 +38,7 @@ test('a relay whose subscription was cut gets the missed events replayed, and no
   for (const x of all) await x.until((y) => y.v === 0, 'got the state');
 
   // relay-2 loses its subscription and cannot come back (no connection is let in) for a while.
-  const connected = Number(/connected_clients:(\d+)/.exec((await admin.info('clients')) as string)![1]);
+  const connected = Number(/connected_clients:(\d+)/.exec(await admin.info('clients'))![1]);
   await admin.config('SET', 'maxclients', String(connected - 1));
   await admin.client('KILL', 'ID', await subscriberOf('relay-2'));
 

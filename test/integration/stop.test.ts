@@ -14,7 +14,7 @@ afterAll(() => stack?.stop());
 test('with Redis down, lila-core and a relay stop on SIGTERM with status 0; the socket is told to reconnect', async () => {
   const socket = await connect(`${stack.relayUrls[0]}/site`);
   await stack.redis.stop();
-  const [core, relay] = await Promise.all([stack.core.stop('SIGTERM'), stack.relays[0]!.stop('SIGTERM')]);
+  const [core, relay] = await Promise.all([stack.core.stop('SIGTERM'), stack.relays[0].stop('SIGTERM')]);
   expect({ core, relay }).toEqual({ core: 0, relay: 0 });
   expect(await socket.closed).toEqual({ code: 1012, reason: expect.stringMatching(/restarting/) });
 });

@@ -105,7 +105,7 @@ test('two moves and a resign through two relays are recorded by every process, s
   ] as const) {
     const [state, ...rest] = outs(sid);
     expect(state).toMatchObject({ proc });
-    expect(parse(state!.raw)).toMatchObject({ t: 'state', v: 0, d: { id: gameId, moves: [] } });
+    expect(parse(state.raw)).toMatchObject({ t: 'state', v: 0, d: { id: gameId, moves: [] } });
     expect(rest.map((l) => l.raw)).toContain('{"t":"ack","d":1}');
   }
   expect(outs(ws).map((l) => l.raw)).toContain('0');
@@ -134,7 +134,7 @@ test('two moves and a resign through two relays are recorded by every process, s
   // The first states came from lila-core as join answers on each relay's channel.
   for (const relay of ['relay-1', 'relay-2'])
     expect(
-      of(lines, 'pub').some((p) => p.channel === `relay:${relay}` && parse(p.raw.split('\n')[0]!).t === 'join'),
+      of(lines, 'pub').some((p) => p.channel === `relay:${relay}` && parse(p.raw.split('\n')[0]).t === 'join'),
     ).toBe(true);
 
   // lila-core heard the envelopes, as the relays sent them.
@@ -177,7 +177,7 @@ test('two moves and a resign through two relays are recorded by every process, s
     body: { clock: { limit: 300, increment: 3 }, color: 'white' },
     response: { challenge: { challenger: { id: white.id } } },
   });
-  const challengeId = (challenge!.response as { challenge: { id: string } }).challenge.id;
+  const challengeId = (challenge.response as { challenge: { id: string } }).challenge.id;
   const accepts = calls(`/api/challenge/${challengeId}/accept`);
   expect(accepts).toHaveLength(1);
   expect(accepts[0]).toMatchObject({ status: 201, user: black.id, body: {}, response: { game: { id: gameId } } });

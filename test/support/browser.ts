@@ -115,7 +115,7 @@ export function openBrowser(baseUrl: string, path: string, token?: string): Prom
       const socket = new WebSocket(`${baseUrl}${path}?${query}`);
       ws = socket;
       socket.on('message', (data) => {
-        const f = JSON.parse(data.toString()) as Frame | 0;
+        const f = JSON.parse((data as Buffer).toString()) as Frame | 0;
         if (f !== 0) onFrame(f);
       });
       socket.once('open', () => {

@@ -25,7 +25,7 @@ function failingLine(env: NodeJS.ProcessEnv, s: z.ZodRawShape = shape): string {
   expect(exit).toHaveBeenCalledTimes(1);
   expect(exit).toHaveBeenCalledWith(2);
   expect(error).toHaveBeenCalledTimes(1);
-  const line = String(error.mock.calls[0]![0]);
+  const line = String(error.mock.calls[0][0]);
   expect(error.mock.calls[0]).toHaveLength(1);
   expect(line).not.toContain('\n');
   return line;

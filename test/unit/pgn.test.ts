@@ -21,7 +21,7 @@ function gameOf(ucis: readonly string[], over: Partial<Game> = {}): Game {
 function readBack(pgn: string) {
   const games = parsePgn(pgn);
   expect(games).toHaveLength(1);
-  const game = games[0]!;
+  const game = games[0];
   const position = startingPosition(game.headers).unwrap();
   const sans: string[] = [];
   for (const node of game.moves.mainline()) {
@@ -116,7 +116,7 @@ describe('toPgn', () => {
     const ucis = Array.from({ length: 30 }, () => ['g1f3', 'g8f6', 'f3g1', 'f6g8']).flat();
     const game = gameOf(ucis);
     const pgn = toPgn(game, SITE);
-    const movetext = pgn.split('\n\n')[1]!.trimEnd();
+    const movetext = pgn.split('\n\n')[1].trimEnd();
     const lines = movetext.split('\n');
     expect(lines.length).toBeGreaterThan(5);
     for (const line of lines) {
@@ -173,7 +173,7 @@ describe('clocks, numbering and terminations of games as played', () => {
   }
 
   /** The movetext on one line. */
-  const movetextOf = (pgn: string) => pgn.split('\n\n')[1]!.trimEnd().replace(/\n/g, ' ');
+  const movetextOf = (pgn: string) => pgn.split('\n\n')[1].trimEnd().replace(/\n/g, ' ');
 
   /** 60+2: the first two moves are free; then white thinks 3 s, black 10.5 s. */
   const OPENING = [
@@ -194,7 +194,7 @@ describe('clocks, numbering and terminations of games as played', () => {
   test('chessops reads the moves and the clocks back', () => {
     const game = play(newGame(), OPENING);
     const [parsed] = parsePgn(toPgn(game, SITE));
-    const nodes = [...parsed!.moves.mainline()];
+    const nodes = [...parsed.moves.mainline()];
     expect(nodes.map((n) => n.san)).toEqual(['e4', 'e5', 'Nf3', 'Nc6']);
     expect(nodes.map((n) => parseComment(n.comments!.join(' ')).clock)).toEqual([60, 60, 59, 51]);
   });

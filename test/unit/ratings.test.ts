@@ -140,7 +140,7 @@ describe('the end event', () => {
 
   test('mate in a rated game: ratingDiff from the snapshot, and the new ratings kept on the game', () => {
     const before = play(rated(), FOOLS_MATE.slice(0, 3));
-    const { game, d } = ended(move(before, BLACK.id, FOOLS_MATE[3]!, T0 + 10_000));
+    const { game, d } = ended(move(before, BLACK.id, FOOLS_MATE[3], T0 + 10_000));
     const after = rateGame(RATINGS, 'black');
     expect(game).toMatchObject({ status: 'mate', winner: 'black', ratingsAfter: after });
     expect(d.ratingDiff).toEqual(ratingDiff(RATINGS, after));

@@ -60,7 +60,7 @@ describe('abort', () => {
       expect(t.frames).toEqual([
         { t: 'end', v: ply + 1, d: { winner: null, status: 'aborted', clock: { white: 60, black: 60 } } },
       ]);
-      expect(t.events[0]!.to).toBeUndefined();
+      expect(t.events[0].to).toBeUndefined();
       expect(EndEvent.safeParse(t.frames[0]).success).toBe(true);
     }
   });
@@ -247,7 +247,7 @@ describe('draws', () => {
     const moved = ok(offer, move(offer, WHITE.id, 'g1f3', T0 + 3_000));
     expect(moved.frames.map((f) => f.t)).toEqual(['move', 'drawOffer']);
     expect(moved.frames[1]).toEqual({ t: 'drawOffer', v: 5, d: { by: null } });
-    expect(moved.events[1]!.to).toBeUndefined();
+    expect(moved.events[1].to).toBeUndefined();
     expect(moved.game.offers.draw).toBeNull();
     // a move with no offer pending says nothing more
     const quiet = ok(moved.game, move(moved.game, BLACK.id, 'b8c6', T0 + 4_000));
@@ -371,9 +371,9 @@ describe('takebacks', () => {
     expectRewound(t.game, RUY.slice(0, 2));
     expect(turnOf(t.game)).toBe('white');
     expect(t.frames).toHaveLength(1);
-    const reload = t.frames[0]!;
+    const reload = t.frames[0];
     expect(reload).toMatchObject({ t: 'reload', v: 5 });
-    expect(t.events[0]!.to).toBeUndefined();
+    expect(t.events[0].to).toBeUndefined();
     expect(Reload.safeParse(reload).success).toBe(true);
     expect(reload.d).toEqual(toJson(t.game, T0 + 6_000));
     expect((reload.d as { v: number }).v).toBe(reload.v);
@@ -454,7 +454,7 @@ describe('takebacks', () => {
       ['move', undefined],
       ['takebackOffers', 'players'],
     ]);
-    expect(t.frames[1]!.d).toEqual({ white: false, black: false });
+    expect(t.frames[1].d).toEqual({ white: false, black: false });
     expect(t.game.offers.takeback).toBeNull();
     expect(t.game.moves).toEqual(RUY.slice(0, 4));
   });

@@ -53,7 +53,7 @@ test('round trip: one JSON line per entry, stamped with ts and proc, read back v
     expect(line.ts).toBeLessThanOrEqual(Date.now());
   }
   // The field order is fixed: ts, proc, then the entry.
-  expect(Object.keys(JSON.parse(text.split('\n')[0]!))).toEqual(['ts', 'proc', 'dir', 'sid', 'path', 'user', 'relay']);
+  expect(Object.keys(JSON.parse(text.split('\n')[0]))).toEqual(['ts', 'proc', 'dir', 'sid', 'path', 'user', 'relay']);
 });
 
 test('a tap appends: two processes (two taps) share one file, line by line', async () => {
