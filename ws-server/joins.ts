@@ -1,0 +1,36 @@
+import type { Color } from '../protocol/game.js';
+
+/** With 200: the `state` frame at version `v`, and the side the socket plays (none: a spectator). */
+export type JoinAnswer = { status: 200 | 403 | 404 | 504; frame?: Buffer; color?: Color; v?: number };
+
+/**
+ * Join requests awaiting lila-core's answer on the relay channel, by socket id. No answer within
+ * `timeoutMs`, or a request nobody heard, is a 504.
+ */
+export function createJoins(timeoutMs: number) {
+  const pending = new Map<string, (answer: JoinAnswer) => void>();
+
+  return {
+    /** Sends the request with `ask` (resolving to whether lila-core got it), then waits for the answer. */
+    join(sid: string, ask: () => Promise<boolean>): Promise<JoinAnswer> {
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => settle({ status: 504 }), timeoutMs);
+        const settle = (answer: JoinAnswer) => {
+          clearTimeout(timer);
+          pending.delete(sid);
+          resolve(answer);
+        };
+        pending.set(sid, settle);
+        ask().then(
+          (delivered) => delivered || settle({ status: 504 }),
+          () => settle({ status: 504 }),
+        );
+      });
+    },
+
+    /** lila-core's answer; one for a socket no longer waiting (too late) is dropped. */
+    answer(sid: string, answer: JoinAnswer): void {
+      pending.get(sid)?.(answer);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import type { Redis } from 'ioredis';
+import { SITE_IN } from '../protocol/channels.js';
+import { encodeCoreIn, type CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
+import type { Logger } from '../src/log.js';
+import { createOutbox } from './outbox.js';
+
+/** A socket's message before it is numbered (relay, boot and seq are added here). */
+export type SocketMessage = SocketEnvelope extends infer E
+  ? E extends SocketEnvelope
+    ? Omit<E, 'relay' | 'boot' | 'seq'>
+    : never
+  : never;
+/** The relay's own numbered messages: who is online here. */
+export type RelayMessage = Omit<Extract<CoreIn, { t: 'online' }>, 'relay' | 'boot' | 'seq'>;
+export type Unnumbered = SocketMessage | RelayMessage;
+
+/** How many numbered messages are kept, for lila-core to ask again. */
+const KEPT = 10_000;
+
+/**
+ * What the relay publishes on `site-in`. Messages are numbered per boot, and the last ones kept,
+ * so that lila-core, seeing a gap in the numbers (Redis drops a subscriber that falls behind), can
+ * ask for them again (`resend`). The tick and the versions ask go unnumbered: one lost or repeated
+ * is harmless.
+ *
+ * Redis commands wait through a reconnect (ioredis, no retry limit), so a publish fails only on a
+ * connection closed for good (the relay stopping) or an error reply.
+ */
+export function createSiteIn(o: {
+  relayId: string;
+  boot: string;
+  publisher: Redis;
+  log: Logger;
+  /** Whether both of the relay's Redis connections are up: without them nothing can be delivered. */
+  connected: () => boolean;
+}) {
+  const outbox = createOutbox(KEPT);
+  const relay = { relay: o.relayId, boot: o.boot };
+
+  return {
+    /** The message numbered and kept: the text to publish, now and on a resend. */
+    number(message: Unnumbered): string {
+      return outbox.add((seq) => encodeCoreIn({ ...relay, seq, ...message }));
+    },
+
+    /**
+     * Publishes a numbered message; resolves to whether lila-core heard it (PUBLISH returns how
+     * many subscribers did). Not queued in ioredis's offline queue while Redis is down: the caller
+     * holds what must not be lost, bounded and in order.
+     */
+    heard(payload: string): Promise<boolean> {
+      return o.connected() ? o.publisher.publish(SITE_IN, payload).then((n) => n > 0) : Promise.resolve(false);
+    },
+
+    /** Whether lila-core subscribes to `site-in`: when nothing is held to try with, this says it is back. */
+    listening(): Promise<boolean> {
+      if (!o.connected()) return Promise.resolve(false);
+      return (
+        o.publisher
+          .pubsub('NUMSUB', SITE_IN)
+          .then((r) => Number(r[1]) > 0)
+          // A failed question is a "not yet": the caller asks again at its next probe.
+          .catch(() => false)
+      );
+    },
+
+    /** lila-core saw a gap in this boot's numbers: publish again what is kept from `from` on. */
+    resend(boot: string, from: number): void {
+      if (boot !== o.boot) return;
+      const { payloads, lost } = outbox.since(from);
+      if (lost) o.log.error({ from, lost }, 'lila-core asked for messages no longer kept');
+      else o.log.warn({ from, count: payloads.length }, 'resending to lila-core');
+      // Still kept: lila-core sees the gap again at the next tick and asks once more.
+      for (const payload of payloads) void o.publisher.publish(SITE_IN, payload).catch(() => undefined);
+    },
+
+    /** Tells lila-core the latest version held of each room: it replays what was missed. */
+    askVersions(rooms: Record<string, number>): void {
+      if (!Object.keys(rooms).length || !o.connected()) return;
+      // Lost, a room's gap is given up after its replay timeout (repair.ts): its sockets reconnect.
+      void o.publisher.publish(SITE_IN, encodeCoreIn({ ...relay, t: 'versions', d: { rooms } })).catch(() => undefined);
+    },
+
+    /** Every second: the last number given, for lila-core to notice a loss at the tail, and that we live. */
+    tick(): void {
+      if (o.publisher.status !== 'ready') return;
+      // The next tick says the same a second later.
+      void o.publisher
+        .publish(SITE_IN, encodeCoreIn({ ...relay, t: 'tick', d: { last: outbox.last } }))
+        .catch(() => undefined);
+    },
+  };
+}
+export type SiteIn = ReturnType<typeof createSiteIn>;
