@@ -5,6 +5,10 @@ import { ChallengeColor, ClockConfig, Uci } from './game.js';
 
 /** `null` or `{"t":"p"}`; `l` is the client's measured lag in ms. The relay answers `0`. */
 export const Ping = z.union([z.null(), z.object({ t: z.literal('p'), l: z.number().optional() })]);
+/** The two pings as browsers send them (no lag): a relay matches these texts before any parse. */
+export const PING_TEXTS: readonly string[] = ([null, { t: 'p' }] satisfies z.infer<typeof Ping>[]).map((ping) =>
+  JSON.stringify(ping),
+);
 
 /**
  * Play a move. `a` is the client's ack id: lila-core answers `{"t":"ack","d":a}` once the move is

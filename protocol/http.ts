@@ -42,6 +42,11 @@ export const RelayHealth = z.object({
 export type RelayHealth = z.infer<typeof RelayHealth>;
 export const encodeRelayHealth = (health: RelayHealth): string => JSON.stringify(health);
 
+/** A relay's `/health/live` body: the process answers, whatever its Redis. */
+export const RelayLive = z.object({ live: z.literal(true) });
+export type RelayLive = z.infer<typeof RelayLive>;
+export const encodeRelayLive = (live: RelayLive): string => JSON.stringify(live);
+
 /** `GET /api/users/status?ids=a,b`: at most 100 ids. */
 export const UsersStatusQuery = z.object({
   ids: z

@@ -1,3 +1,5 @@
+import { isGameRoom, Room } from '../protocol/channels.js';
+import { encodeFrame } from '../protocol/client-out.js';
 import type { Audience } from '../protocol/core-out.js';
 
 /**
@@ -9,11 +11,8 @@ import type { Audience } from '../protocol/core-out.js';
 export const ROLES = ['white', 'black', 'spectators'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Room channels of games: the only ones split by role. */
-export const isGameRoom = (room: string): boolean => room.startsWith('game:');
-
 /** Rooms whose events carry versions, kept in a history: games and the lobby (its seeks). */
-export const isVersionedRoom = (room: string): boolean => isGameRoom(room) || room === 'lobby';
+export const isVersionedRoom = (room: string): boolean => isGameRoom(room) || room === Room.lobby;
 
 export const roleTopic = (room: string, role: Role): string => `${room}/${role}`;
 
@@ -25,4 +24,4 @@ export function sees(role: Role, to: Audience | undefined): boolean {
 }
 
 /** What a socket that must not see event `v` gets instead. */
-export const skipFrame = (v: number): string => `{"v":${v}}`;
+export const skipFrame = (v: number): string => encodeFrame({ v });

@@ -1,10 +1,13 @@
+import { encodeFrame } from '../protocol/client-out.js';
+import type { KeptEvent } from '../protocol/core-out.js';
 import { sees, skipFrame, type Role } from './audience.js';
-import type { History, RoomEventRecord } from './history.js';
+import type { History } from './history.js';
 
-const RESYNC = '{"t":"resync"}';
+/** Tells a socket whose `?v=` cannot be served that a whole new state follows. */
+const RESYNC = encodeFrame({ t: 'resync' });
 
 /** An event as a socket of `role` receives it: in full, or its version alone. */
-export const frameFor = (role: Role, event: RoomEventRecord): Buffer | string =>
+export const frameFor = (role: Role, event: KeptEvent<Buffer>): Buffer | string =>
   sees(role, event.to) ? event.frame : skipFrame(event.v);
 
 /**

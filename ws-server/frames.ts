@@ -1,15 +1,16 @@
-import { ClientAction, endpointActions, Ping, type Endpoint } from '../protocol/client-in.js';
+import { ClientAction, endpointActions, Ping, PING_TEXTS, type Endpoint } from '../protocol/client-in.js';
 import type { ErrorCode } from '../protocol/client-out.js';
 
 /** What a text frame from a browser means, decided once at the edge. */
 export type Frame =
   { kind: 'ping' } | { kind: 'action'; action: ClientAction } | { kind: 'refused'; code: ErrorCode; message: string };
 
+const [BARE_PING, PING] = PING_TEXTS;
 const knownTypes = new Set<string>(ClientAction.options.map((o) => o.shape.t.value));
 
 export function readFrame(text: string, endpoint: Endpoint): Frame {
   // Most frames are pings: answer them without building anything.
-  if (text === 'null' || text === '{"t":"p"}') return { kind: 'ping' };
+  if (text === BARE_PING || text === PING) return { kind: 'ping' };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -1,7 +1,4 @@
-import type { Audience } from '../protocol/core-out.js';
-
-/** A versioned event of a game room, as lila-core published it. */
-export type RoomEventRecord = { v: number; to?: Audience; frame: Buffer };
+import type { KeptEvent } from '../protocol/core-out.js';
 
 /** As lila-ws: enough for a reconnect after a short network loss, small enough for every game. */
 export const HISTORY_SIZE = 20;
@@ -11,10 +8,10 @@ export const HISTORY_SIZE = 20;
  * reconnecting gets what it missed from the relay itself rather than from a new state.
  */
 export function createHistory(capacity = HISTORY_SIZE) {
-  let events: RoomEventRecord[] = [];
+  let events: KeptEvent<Buffer>[] = [];
 
   return {
-    add(event: RoomEventRecord): void {
+    add(event: KeptEvent<Buffer>): void {
       const last = events.at(-1);
       // Out of sequence (Redis dropped this subscriber, or a version came twice): what is kept no
       // longer leads to this event, and a history with a hole would serve it as complete.
@@ -28,7 +25,7 @@ export function createHistory(capacity = HISTORY_SIZE) {
      * kept after `v` (an empty buffer, or `v` at or past the last) is an empty list: whether `v`
      * is ahead of the room is for the caller to judge, who may know a later state.
      */
-    since(v: number): readonly RoomEventRecord[] | undefined {
+    since(v: number): readonly KeptEvent<Buffer>[] | undefined {
       const first = events[0];
       const last = events.at(-1);
       if (!first || !last || v >= last.v) return [];

@@ -1,9 +1,12 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
+/** What a relay holds right now, read when the metrics are scraped. */
+export type Held = { rooms: () => number; moves: () => number };
+
 /** What a relay counts (names listed in the README's Operations section). */
-export function relayMetrics(registry: Registry) {
+export function relayMetrics(registry: Registry, held: Held) {
   const registers = [registry];
-  return {
+  const metrics = {
     sockets: new Gauge({
       name: 'lila_relay_sockets',
       help: 'Open WebSockets, by endpoint and whether signed in.',
@@ -41,5 +44,22 @@ export function relayMetrics(registry: Registry) {
       registers,
     }),
   };
+  new Gauge({
+    name: 'lila_relay_rooms_held',
+    help: 'Rooms this relay is subscribed to in Redis.',
+    registers,
+    collect() {
+      this.set(held.rooms());
+    },
+  });
+  new Gauge({
+    name: 'lila_relay_moves_held',
+    help: 'Moves held for lila-core while it is away (or Redis is), in order, delivered when it is back.',
+    registers,
+    collect() {
+      this.set(held.moves());
+    },
+  });
+  return metrics;
 }
 export type RelayMetrics = ReturnType<typeof relayMetrics>;

@@ -5,7 +5,7 @@
  */
 export type OnlineReport = { add: string[]; remove: string[]; all?: boolean };
 
-export function createUserPresence(report: (d: OnlineReport) => void) {
+export function createOnlineHere(report: (d: OnlineReport) => void) {
   const sockets = new Map<string, number>();
   const leaving = new Set<string>();
 
@@ -37,3 +37,4 @@ export function createUserPresence(report: (d: OnlineReport) => void) {
     },
   };
 }
+export type OnlineHere = ReturnType<typeof createOnlineHere>;

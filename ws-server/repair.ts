@@ -78,3 +78,4 @@ export function createRepair(o: {
     },
   };
 }
+export type Repair = ReturnType<typeof createRepair>;

@@ -38,6 +38,8 @@ export function createRooms(subscriber: Redis) {
       const entry = rooms.get(room);
       if (!entry || --entry.sockets > 0) return;
       rooms.delete(room);
+      // Commands wait through a reconnect: this fails only on a connection closed for good (the relay
+      // stopping), whose subscriptions are gone with it.
       void subscriber.unsubscribe(room).catch(() => undefined);
     },
     /** Keeps a room's latest unversioned frame (copied: the view would pin the read chunk). */

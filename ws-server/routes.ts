@@ -57,6 +57,7 @@ function decodeCookie(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
+    // A URIError: the value is not percent-encoded as it should be, and may still be the token.
     return value;
   }
 }

@@ -1,7 +1,4 @@
-import type { Audience } from '../protocol/core-out.js';
-
-/** A versioned room event on its way to the room's sockets. */
-type Sequenced = { v: number; to?: Audience; frame: Buffer };
+import type { Audience, KeptEvent } from '../protocol/core-out.js';
 
 /**
  * Puts one room's versioned events in order before any socket sees them. An event past a gap (Redis
@@ -10,7 +7,7 @@ type Sequenced = { v: number; to?: Audience; frame: Buffer };
  */
 export function createSequence() {
   let last: number | undefined;
-  const parked = new Map<number, Sequenced>();
+  const parked = new Map<number, KeptEvent<Buffer>>();
 
   return {
     /**

@@ -1,6 +1,7 @@
-import { createHistory, HISTORY_SIZE, type RoomEventRecord } from '../../ws-server/history.js';
+import type { KeptEvent } from '../../protocol/core-out.js';
+import { createHistory, HISTORY_SIZE } from '../../ws-server/history.js';
 
-const event = (v: number, to?: RoomEventRecord['to']): RoomEventRecord => ({
+const event = (v: number, to?: KeptEvent<Buffer>['to']): KeptEvent<Buffer> => ({
   v,
   to,
   frame: Buffer.from(`{"t":"move","v":${v}}`),
@@ -9,7 +10,7 @@ const filled = (from: number, to: number, history = createHistory()) => {
   for (let v = from; v <= to; v++) history.add(event(v));
   return history;
 };
-const versions = (events: readonly RoomEventRecord[] | undefined) => events?.map((e) => e.v);
+const versions = (events: readonly KeptEvent<Buffer>[] | undefined) => events?.map((e) => e.v);
 
 describe('history', () => {
   test('keeps events with their audience and frame bytes', () => {

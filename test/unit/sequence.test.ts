@@ -42,7 +42,7 @@ test('a parked frame is a copy: the buffer Redis read into may be reused', () =>
   accept(s, { v: 2, frame });
   frame.fill(0);
   const out = accept(s, event(1));
-  expect(out[1]!.frame.toString()).toBe('{"v":2}');
+  expect(out[1].frame.toString()).toBe('{"v":2}');
 });
 
 test('a join answer starts a room that has seen no event, and no other', () => {

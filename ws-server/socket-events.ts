@@ -1,0 +1,116 @@
+import type { WebSocketBehavior } from 'uWebSockets.js';
+import { isGameRoom } from '../protocol/channels.js';
+import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
+import { encodeFrame, errorFrame } from '../protocol/client-out.js';
+import type { Tap } from '../src/tap.js';
+import { catchUp } from './catch-up.js';
+import type { CoreLink } from './core-link.js';
+import type { FanOut } from './fan-out.js';
+import { readFrame } from './frames.js';
+import type { RelayMetrics } from './metrics.js';
+import type { OnlineHere } from './online-here.js';
+import type { Rooms } from './rooms.js';
+import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js';
+
+/** The answer to a ping, encoded once. */
+const PONG = encodeFrame(0);
+
+const socketLabels = (data: SocketData) => ({ endpoint: data.route.endpoint, auth: data.user ? 'user' : 'anonymous' });
+
+/**
+ * A socket's life once upgraded (upgrade.ts): it opens (subscribed to its topics, caught up with
+ * what it missed since its `?v=`), sends frames (pings answered here, actions passed to lila-core),
+ * and closes (its rooms left, lila-core told).
+ */
+export function socketEvents(o: {
+  relayId: string;
+  /** Open sockets by id, kept here. */
+  sockets: Map<string, Socket>;
+  rooms: Rooms;
+  core: CoreLink;
+  users: OnlineHere;
+  send: FanOut['send'];
+  metrics: RelayMetrics;
+  tap?: Tap;
+}): Omit<WebSocketBehavior<SocketData>, 'upgrade'> {
+  const { sockets, rooms, core, users, send, metrics, tap } = o;
+
+  return {
+    // uWS drops the connection past this; below it we close politely with 1009 ourselves.
+    maxPayloadLength: HARD_FRAME_LIMIT_BYTES,
+    maxBackpressure: 1024 * 1024,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: 60,
+    sendPingsAutomatically: true,
+
+    open: (ws) => {
+      const data = ws.getUserData();
+      sockets.set(data.sid, ws);
+      metrics.sockets.inc(socketLabels(data));
+      if (data.user) users.opened(data.user);
+      tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: o.relayId });
+      for (const topic of data.topics) ws.subscribe(topic);
+      if (!data.game) return;
+      const { role, state, stateV, asked } = data.game;
+      data.game = undefined;
+      // Synchronous with the subscription: no event can come in between the catch-up and the topic.
+      const frames = catchUp({ role, state, stateV, asked, history: rooms.history(data.route.room) });
+      if (!frames) return ws.end(CloseCode.restart, 'too many events while joining; reconnect');
+      const latest = isGameRoom(data.route.room) ? rooms.latest(data.route.room) : undefined;
+      ws.cork(() => [...frames, ...(latest ? [latest] : [])].forEach((frame) => send(ws, frame)));
+    },
+
+    message: (ws, message, isBinary) => {
+      if (isBinary) {
+        metrics.refused.inc({ reason: 'binary' });
+        return ws.end(CloseCode.binary, 'binary frames are not accepted');
+      }
+      const data = ws.getUserData();
+      if (message.byteLength > MAX_FRAME_BYTES) {
+        metrics.refused.inc({ reason: 'too_big' });
+        tap?.({ dir: 'in', sid: data.sid, raw: Buffer.from(message).toString('utf8') });
+        return ws.end(CloseCode.tooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+      }
+      const text = Buffer.from(message).toString('utf8');
+      tap?.({ dir: 'in', sid: data.sid, raw: text });
+      const frame = readFrame(text, data.route.endpoint);
+      if (frame.kind === 'ping') {
+        metrics.framesIn.inc({ type: 'ping' });
+        return send(ws, PONG);
+      }
+      if (frame.kind === 'refused') {
+        metrics.refused.inc({ reason: frame.code });
+        return send(ws, errorFrame(frame.code, frame.message));
+      }
+      const { action } = frame;
+      metrics.framesIn.inc({ type: action.t });
+      core.action(data.sid, data.user, data.route.room, action).then(
+        (delivered) => {
+          if (delivered || data.closed) return;
+          if (action.t === 'move' && action.d.a !== undefined) core.answered(data.sid, action.d.a);
+          send(ws, errorFrame('unavailable', 'the game server is restarting; try again in a moment'));
+        },
+        () => !data.closed && send(ws, errorFrame('unavailable', 'the server could not take this action')),
+      );
+    },
+
+    close: (ws, code) => {
+      const data = ws.getUserData();
+      data.closed = true;
+      tap?.({ dir: 'close', sid: data.sid, code });
+      sockets.delete(data.sid);
+      metrics.sockets.dec(socketLabels(data));
+      core.forget(data.sid);
+      for (const room of data.rooms) rooms.leave(room);
+      if (joinsThroughCore(data.route.endpoint)) core.leave(data.sid, data.user, data.route.room);
+      if (data.user) users.closed(data.user);
+    },
+  };
+}
+
+/** Closes the open sockets of `room` (1012), for them to reconnect with `?v=`: its events were lost. */
+export function rejoin(sockets: ReadonlyMap<string, Socket>, room: string): void {
+  for (const ws of sockets.values())
+    if (ws.getUserData().route.room === room && !ws.getUserData().closed)
+      ws.end(CloseCode.restart, 'missed events; reconnect with ?v=');
+}
