@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { relayChannel } from '../protocol/channels.js';
 import { createRegistry } from '../src/metrics.js';
 import type { Logger } from '../src/log.js';
@@ -10,6 +9,7 @@ import { listenToBus, probeRedis } from './bus.js';
 import { createCoreLink } from './core-link.js';
 import { closeSockets } from './drain.js';
 import { createFanOut } from './fan-out.js';
+import { listenOnceRedisIsUp } from './listen.js';
 import { serveHttp } from './http-routes.js';
 import { relayMetrics } from './metrics.js';
 import { createOnlineHere } from './online-here.js';
@@ -74,17 +74,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     upgrade: createUpgrade({ secret: config.secret, ready, draining: () => draining, rooms, core, log }),
   });
 
-  // Sockets are refused until Redis is there: wait for it a little, so that a relay started with
-  // its Redis opens ready; past that it listens anyway and becomes ready when Redis comes.
-  const redisReady = (redis: Redis) =>
-    redis.status === 'ready' ? Promise.resolve() : new Promise((resolve) => redis.once('ready', resolve));
-  if (!(await within(5_000, Promise.all([redisReady(publisher), redisReady(subscriber)]))))
-    log.warn('Redis is not reachable; listening anyway, not ready until it is');
-  const listenSocket = await new Promise<unknown>((resolve, reject) =>
-    app.listen('127.0.0.1', config.port, (s) =>
-      s ? resolve(s) : reject(new Error(`cannot listen on port ${config.port}`)),
-    ),
-  );
+  const listenSocket = await listenOnceRedisIsUp(app, config.port, [publisher, subscriber], log);
   const ticker = setInterval(() => core.tick(), 1000);
   const prober = probeRedis(publisher, ownChannel);
   const leavers = setInterval(() => users.flush(), ONLINE_BATCH_MS);
@@ -98,7 +88,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   async function drain(): Promise<void> {
     draining = true;
     const deadline = Date.now() + config.drainDeadlineMs;
-    uws.us_listen_socket_close(listenSocket as never);
+    uws.us_listen_socket_close(listenSocket);
     await closeSockets({ sockets, publish, spreadMs: config.drainSpreadMs, deadline, log });
     users.flush();
     await core.drained(deadline);
