@@ -18,6 +18,7 @@ import { createHttpApp } from './http/app.js';
 import { createPublisher } from './publish.js';
 import { ratedSpeedOf } from './game/clock.js';
 import { DEFAULT_GLICKO } from './game/glicko.js';
+import { createGameStarter } from './game/start.js';
 import { createLobby } from './lobby/lobby.js';
 import { createOnline } from './online.js';
 import { createPresence } from './presence.js';
@@ -81,9 +82,11 @@ export async function startCore(config: CoreConfig, log: Logger) {
   );
   const sweeper = setInterval(() => (presence.sweep(), online.sweep()), 2_000);
   onlineCount = () => online.count;
-  const round = createRound(games, presence, publish, now, log, () => metrics.moves.inc());
+  // Every game starts here, and its players leave the lobby (`lobby` is there by the time one starts).
+  const startGame = createGameStarter(games, publish, (ids) => lobby.started(ids));
+  const round = createRound(games, startGame, presence, publish, now, log, () => metrics.moves.inc());
   const lobby = createLobby({
-    games,
+    startGame,
     publish,
     clock,
     ratingOf: async (id, clockConfig) => {
@@ -94,7 +97,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     onError: (err) => log.error({ err: err.message }, 'lobby'),
     nameOf: async (id) => (isAnonymous(id) ? 'Anonymous' : ((await accounts.find(id))?.name ?? id)),
   });
-  const challenges = createChallenges(games, publish, now, (ids) => lobby.started(ids));
+  const challenges = createChallenges(startGame, publish, now);
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount });
   /** Each room's latest version, for a relay that may have missed events. */
   const versionsOf = async (rooms: string[]): Promise<Record<string, number>> => {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RELAYS, relayChannel, type RoomName } from '../protocol/channels.js';
-import type { ClientOut } from '../protocol/client-out.js';
+import { encodeFrame, type ClientOut, type VersionedFrame } from '../protocol/client-out.js';
 import type { Audience } from '../protocol/core-out.js';
 import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
@@ -19,15 +19,12 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     /** To every socket in `room`, on every relay. */
     room(room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
       const v = 'v' in frame ? frame.v : undefined;
-      return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, JSON.stringify(frame)));
+      return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, encodeFrame(frame)));
     },
     /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
-    event(
-      room: RoomName,
-      event: { to?: Audience; frame: { t: string; v: number; d?: unknown }; reset?: true },
-    ): Promise<unknown> {
+    event(room: RoomName, event: { to?: Audience; frame: VersionedFrame; reset?: true }): Promise<unknown> {
       const { v } = event.frame;
-      const frame = JSON.stringify(event.frame);
+      const frame = encodeFrame(event.frame);
       recent.add(room, event.to ? { v, to: event.to, frame } : { v, frame });
       const header = {
         t: 'room' as const,
@@ -44,6 +41,8 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     replay(relay: string, room: string, had: number, latest: number): boolean {
       const missed = recent.since(room, had)?.filter((e) => e.v <= latest);
       if (!missed || (missed.at(-1)?.v ?? had) !== latest) return false;
+      // A replay lost to Redis leaves the relay behind on the room once it hears the versions, and
+      // its sockets on that room then reconnect for the whole state: the loss is made good there.
       for (const { v, to, frame } of missed)
         void publish(
           relayChannel(relay),

@@ -1,21 +1,18 @@
-import type { Audience } from '../protocol/core-out.js';
-
-/** A versioned room event as published: replayed to a relay whose subscription was cut. */
-export type Kept = { v: number; to?: Audience; frame: string };
+import type { KeptEvent } from '../protocol/core-out.js';
 
 /**
- * The latest versioned events across all rooms, `capacity` at most, oldest dropped first: memory
- * stays bounded whatever the number of games, and a relay cut off from Redis for a few seconds
- * gets back what it missed without closing a socket.
+ * The latest versioned events across all rooms, each as published (its frame as text), `capacity`
+ * at most, oldest dropped first: memory stays bounded whatever the number of games, and a relay
+ * cut off from Redis for a few seconds gets back what it missed without closing a socket.
  */
 export function createRecent(capacity = 20_000) {
-  const byRoom = new Map<string, Kept[]>();
+  const byRoom = new Map<string, KeptEvent<string>[]>();
   /** Events in the order they were added, to drop the oldest first. */
   const order: { room: string; v: number }[] = [];
   let head = 0;
 
   return {
-    add(room: string, event: Kept): void {
+    add(room: string, event: KeptEvent<string>): void {
       let events = byRoom.get(room);
       // Versions start again only for a room lila-core began afresh (the lobby after a restart).
       if (events?.length && event.v !== events.at(-1)!.v + 1) events.length = 0;
@@ -23,7 +20,7 @@ export function createRecent(capacity = 20_000) {
       events.push(event);
       order.push({ room, v: event.v });
       if (order.length - head > capacity) {
-        const oldest = order[head++]!;
+        const oldest = order[head++];
         const kept = byRoom.get(oldest.room);
         // Unless that run of the room was dropped already.
         if (kept?.[0]?.v === oldest.v) kept.shift();
@@ -37,7 +34,7 @@ export function createRecent(capacity = 20_000) {
     },
 
     /** The events after version `v` up to the latest, or undefined when some are no longer kept. */
-    since(room: string, v: number): readonly Kept[] | undefined {
+    since(room: string, v: number): readonly KeptEvent<string>[] | undefined {
       const events = byRoom.get(room);
       const first = events?.[0];
       if (!events || !first || first.v > v + 1) return undefined;

@@ -1,31 +1,25 @@
-import { Room } from '../protocol/channels.js';
-import { errorFrame } from '../protocol/client-out.js';
+import { gameIdOf } from '../protocol/channels.js';
+import { encodeFrame, errorFrame } from '../protocol/client-out.js';
 import { isAnonymous } from '../protocol/game.js';
 import type { SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
 import { clocksInSeconds } from './game/clock.js';
-import { changed, colorOf, opposite, refuse, toJson, turnOf, type Game, type Transition } from './game/game.js';
+import { changed, colorOf, opposite, toJson, turnOf, type Game, type Transition } from './game/game.js';
 import type { Games } from './game/games.js';
-import {
-  drawNo,
-  drawYes,
-  moretime,
-  rematchNo,
-  rematchStarted,
-  rematchYes,
-  takebackNo,
-  takebackYes,
-} from './game/offers.js';
+import { drawNo, drawYes, moretime, rematchNo, rematchYes, takebackNo, takebackYes } from './game/offers.js';
 import { abort, claimOutOfTime, forceEnd, move, resign } from './game/play.js';
-import type { Presence } from './presence.js';
+import type { StartGame } from './game/start.js';
+import type { Crowds } from './crowd.js';
 import type { Publisher } from './publish.js';
+import { refuse } from './result.js';
 
 type Act = (game: Game, at: number) => Transition;
 
 /** Game-room traffic from relays: sockets joining and leaving, and every player's action. */
 export function createRound(
   games: Games,
-  presence: Presence,
+  startGame: StartGame,
+  presence: Crowds,
   publish: Publisher,
   now: () => number,
   log: Logger,
@@ -41,7 +35,7 @@ export function createRound(
       const color = m.d.role === 'play' ? colorOf(game, m.user) : undefined;
       if (m.d.role === 'play' && !color) return publish.join(m.relay, m.sid, 403);
       presence.joined(gameId, m, m.user, color);
-      const state = JSON.stringify({ t: 'state', v: game.v, d: toJson(game, now()) });
+      const state = encodeFrame({ t: 'state', v: game.v, d: toJson(game, now()) });
       return publish.join(m.relay, m.sid, 200, state, { color, v: game.v });
     });
 
@@ -49,27 +43,26 @@ export function createRound(
     let result: Transition | undefined;
     try {
       result = await games.act(gameId, transition);
-      if (result?.ok && result.rematch) result = await startRematch(result.game);
+      if (result?.ok && result.value.rematch) await startRematch(result.value.game);
     } catch (err) {
       log.error({ game: gameId, err: (err as Error).message }, 'action failed');
       return tell(m, errorFrame('unavailable', 'the server could not save this action; try again'));
     }
     if (!result) return tell(m, errorFrame('not_your_game', 'no such game'));
-    if (!result.ok) return tell(m, errorFrame(result.refusal.code, result.refusal.message));
+    if (!result.ok) return tell(m, errorFrame(result.code, result.message));
     // Saved and published: now, and only now, the mover hears that its move landed.
-    if (m.t === 'move' && result.events.length) moveSaved();
-    if (m.t === 'move' && m.d.a !== undefined) return tell(m, JSON.stringify({ t: 'ack', d: m.d.a }));
+    if (m.t === 'move' && result.value.events.length) moveSaved();
+    if (m.t === 'move' && m.d.a !== undefined) return tell(m, encodeFrame({ t: 'ack', d: m.d.a }));
   };
 
   /** Same clock, colours swapped; the room follows with `redirect`, the players on their own channels too. */
-  const startRematch = async (game: Game): Promise<Transition | undefined> => {
-    const players = { white: game.players.black, black: game.players.white };
-    const next = await games.create(players, game.clockConfig, { rated: game.rated });
-    const redirect = { t: 'redirect', d: { id: next.id } } as const;
-    const result = await games.act(game.id, (g) => rematchStarted(g, next.id));
-    await Promise.all([game.players.white, game.players.black].map((p) => publish.room(Room.user(p.id), redirect)));
-    return result;
-  };
+  const startRematch = (game: Game) =>
+    startGame({
+      players: { white: game.players.black, black: game.players.white },
+      clock: game.clockConfig,
+      rated: game.rated,
+      rematchOf: game.id,
+    });
 
   /** Chat: players talk to players, spectators (signed in) to spectators; never across. */
   const talk =
@@ -83,7 +76,7 @@ export function createRound(
   const clock = (m: SocketEnvelope, gameId: string) =>
     games.read(gameId, (game) => {
       if (!game) return tell(m, errorFrame('not_your_game', 'no such game'));
-      return tell(m, JSON.stringify({ t: 'clock', d: clocksInSeconds(game.clock, turnOf(game), now()) }));
+      return tell(m, encodeFrame({ t: 'clock', d: clocksInSeconds(game.clock, turnOf(game), now()) }));
     });
 
   const forced =
@@ -95,8 +88,8 @@ export function createRound(
     };
 
   return async (m: SocketEnvelope): Promise<unknown> => {
-    if (!m.room.startsWith('game:')) return tell(m, errorFrame('not_allowed_here', `"${m.t}" needs a game room`));
-    const gameId = m.room.slice('game:'.length);
+    const gameId = gameIdOf(m.room);
+    if (gameId === undefined) return tell(m, errorFrame('not_allowed_here', `"${m.t}" needs a game room`));
     const as = m.user;
     switch (m.t) {
       case 'join':

@@ -7,6 +7,7 @@ export function createSerial() {
 
   return <T>(key: string, task: () => Promise<T>): Promise<T> => {
     const run = (tails.get(key) ?? Promise.resolve()).then(task);
+    // The caller hears of a failure through `run`; the queue only needs to know it is done.
     const tail = run.catch(() => undefined);
     tails.set(key, tail);
     void tail.then(() => tails.get(key) === tail && tails.delete(key));

@@ -3,27 +3,29 @@ import { makeFen } from 'chessops/fen';
 import { makeSan } from 'chessops/san';
 import { parseUci } from 'chessops/util';
 import type { Color, Status } from '../../protocol/game.js';
+import { ok, refuse, type Result } from '../result.js';
 import { positionKey } from './repetition.js';
 
 /** The rules, through chessops: pure functions over positions. */
 
-export type Outcome = { status: Exclude<Status, 'started'>; winner: Color | null };
+/** How a game ended: its final status and winner (a domain value, not an answer to anyone). */
+export type Ending = { status: Exclude<Status, 'started'>; winner: Color | null };
 
-export type Played =
-  { ok: true; position: Chess; san: string; fen: string; outcome?: Outcome } | { ok: false; message: string };
+/** A legal move, played: the position after it, its SAN and FEN, and the ending it brings, if any. */
+export type PlayedMove = { position: Chess; san: string; fen: string; ending?: Ending };
 
-/** Plays `uci` on a copy of `position`. */
-export function playUci(position: Chess, uci: string): Played {
+/** Plays `uci` on a copy of `position`; refused with `illegal_move` if it is not legal there. */
+export function playUci(position: Chess, uci: string): Result<PlayedMove> {
   const move = parseUci(uci);
-  if (!move || !position.isLegal(move)) return { ok: false, message: `${uci} is not a legal move here` };
+  if (!move || !position.isLegal(move)) return refuse('illegal_move', `${uci} is not a legal move here`);
   const san = makeSan(position, move);
   const next = position.clone();
   next.play(move);
-  return { ok: true, position: next, san, fen: makeFen(next.toSetup()), outcome: outcomeOf(next) };
+  return ok({ position: next, san, fen: makeFen(next.toSetup()), ending: endingOf(next) });
 }
 
 /** How the game ends in this position without anyone's say, if it does. */
-export function outcomeOf(position: Chess): Outcome | undefined {
+export function endingOf(position: Chess): Ending | undefined {
   if (position.isCheckmate()) return { status: 'mate', winner: position.turn === 'white' ? 'black' : 'white' };
   if (position.isStalemate()) return { status: 'stalemate', winner: null };
   if (position.isInsufficientMaterial()) return { status: 'draw', winner: null };
@@ -43,8 +45,8 @@ export function replay(moves: readonly string[]): {
   for (const uci of moves) {
     const played = playUci(position, uci);
     if (!played.ok) throw new Error(`stored move ${uci} is illegal at ply ${sans.length + 1}`);
-    position = played.position;
-    sans.push(played.san);
+    position = played.value.position;
+    sans.push(played.value.san);
     positions.push(positionKey(position));
   }
   return { position, sans, fen: makeFen(position.toSetup()), positions };

@@ -40,11 +40,10 @@ export function timeLeft(clock: ClockState, color: Color, turn: Color, now: numb
 export const flagAt = (clock: ClockState, turn: Color): number | null =>
   clock.runningSince === null ? null : clock.runningSince + clock.remaining[turn];
 
-export type Punched = { ok: true; clock: ClockState } | { ok: false; flagged: true };
-
 /**
  * `mover` completes a move at `now`, `ply` being the number of moves played before it, `lag` the
- * lag its client reported. A mover whose time ran out before the move (after compensation) flags.
+ * lag its client reported: the clock after the move, or `flagged` when the mover's time ran out
+ * before it (after compensation). Not a refusal: the move is lost on time, and the game with it.
  */
 export function punch(
   clock: ClockState,
@@ -53,22 +52,19 @@ export function punch(
   ply: number,
   now: number,
   lag = 0,
-): Punched {
+): ClockState | 'flagged' {
   const opponentStarts = ply + 1 >= 2 ? now : null;
-  if (clock.runningSince === null) return { ok: true, clock: { ...clock, runningSince: opponentStarts } };
+  if (clock.runningSince === null) return { ...clock, runningSince: opponentStarts };
   const spent = now - clock.runningSince;
   const quota = clock.lagQuota[mover];
   const refund = Math.max(0, Math.min(lag, quota, spent));
   const left = clock.remaining[mover] - spent + refund;
-  if (left <= 0) return { ok: false, flagged: true };
+  if (left <= 0) return 'flagged';
   const gain = gainFor(lag);
   return {
-    ok: true,
-    clock: {
-      remaining: { ...clock.remaining, [mover]: left + config.increment * 1000 },
-      runningSince: opponentStarts,
-      lagQuota: { ...clock.lagQuota, [mover]: Math.min(7 * gain, quota - refund + gain) },
-    },
+    remaining: { ...clock.remaining, [mover]: left + config.increment * 1000 },
+    runningSince: opponentStarts,
+    lagQuota: { ...clock.lagQuota, [mover]: Math.min(7 * gain, quota - refund + gain) },
   };
 }
 

@@ -1,9 +1,10 @@
 import { Chess } from 'chessops/chess';
 import { makeFen } from 'chessops/fen';
-import type { ErrorCode } from '../../protocol/client-out.js';
+import type { VersionedFrame } from '../../protocol/client-out.js';
 import type { Audience } from '../../protocol/core-out.js';
 import type { ClockConfig, Color, GameJson, Player, Status } from '../../protocol/game.js';
-import type { Outcome } from './chess.js';
+import { ok, refuse, type Result } from '../result.js';
+import type { Ending } from './chess.js';
 import { clocksInSeconds, initialClock, stop, type ClockState } from './clock.js';
 import { rateGame, ratingDiff, type Glicko, type Pair } from './glicko.js';
 import { positionKey } from './repetition.js';
@@ -55,32 +56,34 @@ export type Offers = {
 /** The socket and ack id of a move (and, once played, the move). */
 export type MoveOrigin = { sid: string; a: number; u?: string };
 
+/** A frame of the union without its version, member by member (a plain Omit would merge them). */
+type Unversioned<F> = F extends unknown ? Omit<F, 'v'> : never;
 /** A room event before its version: the frame without `v`, and who sees it in full. */
-export type Unstamped = { t: string; d: unknown; to?: Audience };
+export type Unstamped = Unversioned<VersionedFrame> & { to?: Audience };
 /** A room event as published: `frame` carries `v`. */
-export type GameEvent = { to?: Audience; frame: { t: string; v: number; d: unknown } };
+export type GameEvent = { to?: Audience; frame: VersionedFrame };
 
-export type Refusal = { code: ErrorCode; message: string };
 /**
- * A transition. With no events the game is unchanged (a move sent again, already played).
- * `rematch` asks the caller to create the rematch game (transitions create nothing themselves).
+ * What a transition does: the game after it and the events that tell so. With no events the
+ * game is unchanged (a move sent again, already played). `rematch` asks the caller to create the
+ * rematch game (transitions create nothing themselves).
  */
-export type Transition =
-  { ok: true; game: Game; events: GameEvent[]; rematch?: true } | { ok: false; refusal: Refusal };
+export type Change = { game: Game; events: GameEvent[]; rematch?: true };
+/** A transition, accepted or refused. */
+export type Transition = Result<Change>;
 
-export const refuse = (code: ErrorCode, message: string): Transition => ({ ok: false, refusal: { code, message } });
-export const unchanged = (game: Game): Transition => ({ ok: true, game, events: [] });
+export const unchanged = (game: Game): Transition => ok({ game, events: [] });
 
 /** Stamps events with the versions that follow the game's, and moves the game to the last. */
-export function stamp(game: Game, events: Unstamped[]): { game: Game; events: GameEvent[] } {
-  const stamped = events.map(({ to, t, d }, i) => ({
+export function stamp(game: Game, events: Unstamped[]): Change {
+  const stamped = events.map(({ to, ...frame }, i): GameEvent => ({
     ...(to ? { to } : {}),
-    frame: { t, v: game.v + i + 1, d },
+    frame: { ...frame, v: game.v + i + 1 },
   }));
   return { game: { ...game, v: game.v + events.length }, events: stamped };
 }
 
-export const changed = (game: Game, events: Unstamped[]): Transition => ({ ok: true, ...stamp(game, events) });
+export const changed = (game: Game, events: Unstamped[]): Transition => ok(stamp(game, events));
 
 export const noOffers = (): Offers => ({
   draw: null,
@@ -136,32 +139,32 @@ export function colorOf(game: Game, userId: string | null): Color | undefined {
 }
 
 /** The player's colour, or why they may not act on this game now. */
-export function playable(game: Game, userId: string | null): Refusal | Color {
+export function playable(game: Game, userId: string | null): Result<Color> {
   const color = colorOf(game, userId);
-  if (!color) return { code: 'not_your_game', message: 'you do not play this game' };
-  if (isOver(game)) return { code: 'game_over', message: `the game is over (${game.status})` };
-  return color;
+  if (!color) return refuse('not_your_game', 'you do not play this game');
+  if (isOver(game)) return refuse('game_over', `the game is over (${game.status})`);
+  return ok(color);
 }
 
 /**
  * Ends the game at `now`: the side to move is charged for its turn so far, the clock stops,
  * pending offers lapse, a rated game rates both players, and `end` follows `before`.
  */
-export function end(game: Game, outcome: Outcome, before: Unstamped[], now: number): Transition {
+export function end(game: Game, ending: Ending, before: Unstamped[], now: number): Transition {
   const clock = stop(game.clock, turnOf(game), now);
-  const rated = game.rated && game.ratings && outcome.status !== 'aborted' ? game.ratings : undefined;
-  const ratingsAfter = rated && rateGame(rated, outcome.winner);
+  const rated = game.rated && game.ratings && ending.status !== 'aborted' ? game.ratings : undefined;
+  const ratingsAfter = rated && rateGame(rated, ending.winner);
   const ended: Game = {
     ...game,
-    status: outcome.status,
-    winner: outcome.winner,
+    status: ending.status,
+    winner: ending.winner,
     clock,
     offers: { ...game.offers, draw: null, takeback: null },
     ...(ratingsAfter ? { ratingsAfter } : {}),
   };
   const d = {
-    winner: outcome.winner,
-    status: outcome.status,
+    winner: ending.winner,
+    status: ending.status,
     clock: clocksInSeconds(clock, turnOf(game), now),
     // Unrated games keep the frame they always had: no key at all.
     ...(rated && ratingsAfter ? { ratingDiff: ratingDiff(rated, ratingsAfter) } : {}),

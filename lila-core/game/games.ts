@@ -14,7 +14,7 @@ import type { GameRepo } from './repo.js';
 /** How long a finished game stays in memory after its last action. */
 const KEEP_FINISHED_MS = 60_000;
 
-/** What games need from the users (lila-core/users.ts). */
+/** What games need from the users (lila-core/users/ratings.ts). */
 export type GameHooks = {
   /** Both players' current ratings at `speed`: the snapshot a rated game is created with. */
   ratings?: (players: Pair<Player>, speed: RatedSpeed) => Promise<Pair<Glicko>>;
@@ -68,15 +68,17 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
       const game = await load(id);
       if (!game) return undefined;
       const result = transition(game, now());
-      if (!result.ok || result.game === game) return result;
-      await repo.update(game.v, result.game, now());
-      keep(result.game);
+      if (!result.ok || result.value.game === game) return result;
+      const { game: next, events } = result.value;
+      await repo.update(game.v, next, now());
+      keep(next);
       // Before the events: a player who sees `end` then asks for their rating gets the new one.
-      // The result is stored whatever happens to the ratings, so their failure holds nothing back.
-      if (hooks.onEnd && !isOver(game) && isOver(result.game) && result.game.status !== 'aborted')
-        await hooks.onEnd(result.game).catch(() => undefined);
+      // The result is stored whatever happens to the ratings, and `onEnd` logs its own failures
+      // (it is meant never to reject): nothing here to hold back or to tell.
+      if (hooks.onEnd && !isOver(game) && isOver(next) && next.status !== 'aborted')
+        await hooks.onEnd(next).catch(() => undefined);
       // One connection keeps them in order; no need to wait for each before the next.
-      await Promise.all(result.events.map((event) => publish.event(Room.game(id), event)));
+      await Promise.all(events.map((event) => publish.event(Room.game(id), event)));
       return result;
     });
   }

@@ -59,7 +59,7 @@ export function createJournal<Doc extends Document>(collection: Collection<Journ
       const newest = new Map<string, JournalEntry<Doc>>();
       if (!ids.length) return newest;
       for await (const entry of collection.find({ g: { $in: ids } }))
-        if ((newest.get(entry.g)?.v ?? -1) < entry.v) newest.set(entry.g, entry as JournalEntry<Doc>);
+        if ((newest.get(entry.g)?.v ?? -1) < entry.v) newest.set(entry.g, entry);
       return newest;
     },
 

@@ -8,13 +8,14 @@ import {
   isOver,
   opposite,
   playable,
-  refuse,
   toJson,
   turnOf,
   unchanged,
   type Game,
   type Transition,
+  type Unstamped,
 } from './game.js';
+import { ok, refuse } from '../result.js';
 import { isAbortable } from './play.js';
 import { claimableDraw } from './repetition.js';
 
@@ -27,8 +28,9 @@ const takebackBackOffMs = (declines: number) => Math.min(declines, 10) ** 2 * 10
 
 /** Offer a draw; accept the opponent's; or claim threefold repetition or the fifty-move rule. */
 export function drawYes(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   if (game.offers.draw === opposite(color)) return end(game, { status: 'draw', winner: null }, [], now);
   if (claimableDraw(game.positions, game.position.halfmoves))
     return end(game, { status: 'draw', winner: null }, [], now);
@@ -47,22 +49,23 @@ export function drawYes(game: Game, userId: string | null, now: number): Transit
 
 /** Decline the opponent's offer, or withdraw one's own. */
 export function drawNo(game: Game, userId: string | null): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
   if (!game.offers.draw) return refuse('not_allowed_now', 'there is no draw offer');
   return changed({ ...game, offers: { ...game.offers, draw: null } }, [{ t: 'drawOffer', d: { by: null } }]);
 }
 
-const takebackOffers = (by: Color | null) => ({
+const takebackOffers = (by: Color | null): Unstamped => ({
   t: 'takebackOffers',
   d: { white: by === 'white', black: by === 'black' },
-  to: 'players' as const,
+  to: 'players',
 });
 
 /** Propose a takeback, or accept the opponent's proposal. */
 export function takebackYes(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   if (game.offers.takeback === opposite(color)) return takeBack(game, opposite(color), now);
   if (game.offers.takeback === color) return unchanged(game);
   const ownMoves = color === 'white' ? Math.ceil(game.moves.length / 2) : Math.floor(game.moves.length / 2);
@@ -77,8 +80,9 @@ export function takebackYes(game: Game, userId: string | null, now: number): Tra
 
 /** Decline the opponent's proposal (the next one waits longer), or withdraw one's own. */
 export function takebackNo(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   const pending = game.offers.takeback;
   if (!pending) return refuse('not_allowed_now', 'there is no takeback proposal');
   const declined = pending !== color;
@@ -114,15 +118,16 @@ function takeBack(game: Game, proposer: Color, now: number): Transition {
     offers: { ...game.offers, takeback: null, draw: null },
   };
   // `reload` carries the state at its own version, the one `stamp` gives it.
-  const reload = { t: 'reload', d: { ...toJson(rewound, now), v: rewound.v + 1 } };
+  const reload: Unstamped = { t: 'reload', d: { ...toJson(rewound, now), v: rewound.v + 1 } };
   // A pending draw offer lapses with the position it was made in, and everyone is told.
   return changed(rewound, game.offers.draw ? [reload, { t: 'drawOffer', d: { by: null } }] : [reload]);
 }
 
 /** Gives the opponent 15 seconds. */
 export function moretime(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   const clock = giveTime(game.clock, opposite(color), MORETIME_MS);
   return changed({ ...game, clock }, [{ t: 'clock', d: clocksInSeconds(clock, turnOf(game), now) }]);
 }
@@ -133,7 +138,7 @@ export function rematchYes(game: Game, userId: string | null): Transition {
   if (!color) return refuse('not_your_game', 'you do not play this game');
   if (!isOver(game)) return refuse('not_allowed_now', 'the game is not over');
   if (game.offers.next) return refuse('not_allowed_now', 'the rematch has already started');
-  if (game.offers.rematch === opposite(color)) return { ok: true, game, events: [], rematch: true };
+  if (game.offers.rematch === opposite(color)) return ok({ game, events: [], rematch: true });
   if (game.offers.rematch === color) return unchanged(game);
   return changed({ ...game, offers: { ...game.offers, rematch: color } }, [
     { t: 'rematchOffer', d: { by: color }, to: 'players' },

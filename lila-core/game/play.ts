@@ -8,7 +8,6 @@ import {
   isOver,
   opposite,
   playable,
-  refuse,
   turnOf,
   unchanged,
   type Game,
@@ -16,6 +15,7 @@ import {
   type Transition,
   type Unstamped,
 } from './game.js';
+import { refuse } from '../result.js';
 import { automaticDraw, positionKey } from './repetition.js';
 
 /** Playing, resigning, aborting and running out of time. */
@@ -43,14 +43,16 @@ export function move(
 ): Transition {
   const player = colorOf(game, userId);
   if (player && origin && sentAgain(game, player, origin, uci)) return unchanged(game);
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   if (color !== turnOf(game)) return refuse('not_your_turn', 'it is not your turn');
 
-  const punched = punch(game.clock, game.clockConfig, color, game.moves.length, now, lag);
-  if (!punched.ok) return flag(game, now);
-  const played = playUci(game.position, uci);
-  if (!played.ok) return refuse('illegal_move', played.message);
+  const clockAfter = punch(game.clock, game.clockConfig, color, game.moves.length, now, lag);
+  if (clockAfter === 'flagged') return flag(game, now);
+  const legal = playUci(game.position, uci);
+  if (!legal.ok) return legal;
+  const played = legal.value;
 
   const lastMoveFrom = { ...game.lastMoveFrom };
   if (origin) lastMoveFrom[color] = { ...origin, u: uci };
@@ -61,10 +63,10 @@ export function move(
   const next: Game = {
     ...game,
     lastMoveFrom,
-    clock: punched.clock,
+    clock: clockAfter,
     moves: [...game.moves, uci],
     sans: [...game.sans, played.san],
-    clockHistory: [...game.clockHistory, punched.clock.remaining[color]],
+    clockHistory: [...game.clockHistory, clockAfter.remaining[color]],
     position: played.position,
     fen: played.fen,
     positions: [...game.positions, positionKey(played.position)],
@@ -77,21 +79,22 @@ export function move(
   ];
   if (declined) events.push({ t: 'drawOffer', d: { by: null } });
   if (offers.takeback) events.push({ t: 'takebackOffers', d: { white: false, black: false }, to: 'players' });
-  if (played.outcome) return end(next, played.outcome, events, now);
+  if (played.ending) return end(next, played.ending, events, now);
   if (automaticDraw(next.positions, next.position.halfmoves))
     return end(next, { status: 'draw', winner: null }, events, now);
   return changed(next, events);
 }
 
 export function resign(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   return end(game, { status: 'resign', winner: opposite(color) }, [], now);
 }
 
 export function abort(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
   if (!isAbortable(game)) return refuse('not_allowed_now', 'a game can be aborted only before each side has moved');
   return end(game, { status: 'aborted', winner: null }, [], now);
 }
@@ -120,8 +123,8 @@ export function tick(game: Game, now: number): Transition {
 
 /** A client says a clock has run out: lila-core checks it with its own clock. */
 export function claimOutOfTime(game: Game, userId: string | null, now: number): Transition {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color };
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
   const turn = turnOf(game);
   if (game.clock.runningSince === null || timeLeft(game.clock, turn, turn, now) > 0)
     return refuse('not_allowed_now', 'no clock has run out');
@@ -129,9 +132,16 @@ export function claimOutOfTime(game: Game, userId: string | null, now: number): 
 }
 
 /** Claims once the opponent is gone (the caller knows presence): a win, or a draw. */
-export function forceEnd(game: Game, userId: string | null, how: 'win' | 'draw', gone: boolean, now: number) {
-  const color = playable(game, userId);
-  if (typeof color !== 'string') return { ok: false, refusal: color } as Transition;
+export function forceEnd(
+  game: Game,
+  userId: string | null,
+  how: 'win' | 'draw',
+  gone: boolean,
+  now: number,
+): Transition {
+  const playing = playable(game, userId);
+  if (!playing.ok) return playing;
+  const color = playing.value;
   if (!gone) return refuse('not_allowed_now', 'your opponent is not gone');
   return end(game, how === 'win' ? { status: 'timeout', winner: color } : { status: 'draw', winner: null }, [], now);
 }

@@ -110,6 +110,8 @@ export function createGameRepo(db: Db) {
       setInterval(() => {
         const ids = finished;
         finished = [];
+        // Tried again with the next batch: a finished game's journal is never read again (its
+        // document is final), so entries left behind only take space meanwhile.
         journal.forget(ids).catch(() => (finished = [...ids, ...finished]));
       }, FORGET_EVERY_MS).unref();
       await games.createIndex({ status: 1 });

@@ -8,14 +8,25 @@ import type { Logger } from '../../src/log.js';
 import { redactSecrets, type Tap } from '../../src/tap.js';
 import { signToken, verifyToken } from '../../src/token.js';
 import type { Accounts } from '../accounts.js';
-import type { Challenges } from '../challenges.js';
+import type { ChallengeRefusalCode, Challenges } from '../challenges.js';
 import { toJson } from '../game/game.js';
 import type { Games } from '../game/games.js';
 import { toPgn } from '../game/pgn.js';
+import type { Refusal } from '../result.js';
 import type { Users } from '../users.js';
 import { bearerToken, requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
 import { siteRoutes, type SiteDeps } from './site.js';
+
+/** A refused challenge's HTTP status, from its code: lila-core says why, the HTTP edge how loud. */
+const CHALLENGE_STATUS: Record<ChallengeRefusalCode, number> = {
+  self_challenge: 400,
+  rated_needs_account: 400,
+  not_found: 404,
+  forbidden: 403,
+};
+const challengeRefused = (refusal: Refusal<ChallengeRefusalCode>) =>
+  new HttpError(CHALLENGE_STATUS[refusal.code], refusal.code, refusal.message);
 
 export type HttpDeps = {
   accounts: Accounts;
@@ -84,14 +95,14 @@ export function createHttpApp(d: HttpDeps): Express {
     const dest = await d.accounts.find(String(req.params.userId));
     if (!dest) throw new HttpError(404, 'not_found', 'no such user');
     const created = await d.challenges.create({ id: me.userId, name: me.name }, dest, clock, color, rated);
-    if (!created.ok) throw new HttpError(created.error.status, created.error.code, created.error.message);
+    if (!created.ok) throw challengeRefused(created);
     res.status(201).json({ challenge: created.value });
   });
 
   app.post('/api/challenge/:id/accept', async (req, res) => {
     const me = requireSession(d.secret, req);
     const accepted = await d.challenges.accept(String(req.params.id), me.userId);
-    if (!accepted.ok) throw new HttpError(accepted.error.status, accepted.error.code, accepted.error.message);
+    if (!accepted.ok) throw challengeRefused(accepted);
     res.status(201).json({ game: toJson(accepted.value, d.now()) });
   });
 
@@ -99,7 +110,7 @@ export function createHttpApp(d: HttpDeps): Express {
     app.post(`/api/challenge/:id/${how}`, async (req, res) => {
       const me = requireSession(d.secret, req);
       const closed = await d.challenges.close(String(req.params.id), me.userId, how);
-      if (!closed.ok) throw new HttpError(closed.error.status, closed.error.code, closed.error.message);
+      if (!closed.ok) throw challengeRefused(closed);
       res.json({ challenge: closed.value });
     });
 

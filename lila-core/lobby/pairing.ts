@@ -24,7 +24,7 @@ const inRange = (a: Candidate, b: Candidate) =>
 function costWithout(sorted: readonly Candidate[], skip: number): number {
   const rest = sorted.filter((_, i) => i !== skip);
   let cost = 0;
-  for (let i = 0; i + 1 < rest.length; i += 2) cost += Math.abs(rest[i]!.rating - rest[i + 1]!.rating);
+  for (let i = 0; i + 1 < rest.length; i += 2) cost += Math.abs(rest[i].rating - rest[i + 1].rating);
   return cost;
 }
 
@@ -45,7 +45,7 @@ export function pairWave(players: readonly Candidate[]): Wave {
   }
   const pairs: [Candidate, Candidate][] = [];
   for (let i = 0; i + 1 < sorted.length; i += 2) {
-    const [a, b] = [sorted[i]!, sorted[i + 1]!];
+    const [a, b] = [sorted[i], sorted[i + 1]];
     if (inRange(a, b)) pairs.push([a, b]);
     else waiting.push(a, b);
   }

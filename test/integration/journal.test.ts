@@ -41,9 +41,9 @@ async function play(game: Game, ucis: string[]): Promise<Game> {
   for (const [i, uci] of ucis.entries()) {
     const mover = game.moves.length % 2 === 0 ? 'wendy' : 'bob';
     const result = move(game, mover, uci, t0 + 1000 * (game.moves.length + i));
-    if (!result.ok) throw new Error(result.refusal.message);
-    await repo.update(game.v, result.game, t0);
-    game = result.game;
+    if (!result.ok) throw new Error(result.message);
+    await repo.update(game.v, result.value.game, t0);
+    game = result.value.game;
   }
   return game;
 }
@@ -77,7 +77,7 @@ test('a version stored twice is refused, and what was stored stays', async () =>
   // Another lila-core (or a bug) storing a different state at the same version.
   const other = move(created, 'wendy', 'e2e4', t0);
   if (!other.ok) throw new Error('e2e4 is legal');
-  await expect(repo.update(created.v, other.game, t0)).rejects.toThrow(/journal2/);
+  await expect(repo.update(created.v, other.value.game, t0)).rejects.toThrow(/journal2/);
   expect(await repo.find('journal2')).toMatchObject({ v: game.v, moves: ['d2d4'] });
 });
 
@@ -87,7 +87,7 @@ test('a finished game is stored in its own document, and is no longer unfinished
   const game = await play(created, ['e2e4', 'e7e5']);
   const ended = resign(game, 'bob', t0 + 5000);
   if (!ended.ok) throw new Error('bob may resign');
-  await repo.update(game.v, ended.game, t0);
+  await repo.update(game.v, ended.value.game, t0);
 
   expect(await repo.find('journal3')).toMatchObject({ status: 'resign', winner: 'white', moves: ['e2e4', 'e7e5'] });
   expect((await repo.unfinished()).map((g) => g.id)).not.toContain('journal3');
@@ -95,7 +95,7 @@ test('a finished game is stored in its own document, and is no longer unfinished
     .db()
     .collection('games')
     .findOne({ _id: 'journal3' as never });
-  expect(doc).toMatchObject({ status: 'resign', v: ended.game.v, moves: ['e2e4', 'e7e5'] });
+  expect(doc).toMatchObject({ status: 'resign', v: ended.value.game.v, moves: ['e2e4', 'e7e5'] });
   // Ending it again from an older version is refused: the document is past it.
-  await expect(repo.update(created.v, ended.game, t0)).rejects.toThrow(/past version/);
+  await expect(repo.update(created.v, ended.value.game, t0)).rejects.toThrow(/past version/);
 });

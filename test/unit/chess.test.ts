@@ -1,19 +1,19 @@
 import { Chess } from 'chessops/chess';
 import { makeFen, parseFen, INITIAL_FEN } from 'chessops/fen';
-import { outcomeOf, playUci, replay } from '../../lila-core/game/chess.js';
+import { endingOf, playUci, replay } from '../../lila-core/game/chess.js';
 import { FOOLS_MATE, LOYD_STALEMATE, OPENINGS, sansOf, sanToUci } from './fixtures.js';
 
 const at = (fen: string): Chess => Chess.fromSetup(parseFen(fen).unwrap()).unwrap();
 const START_AFTER_E4 = 'rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq - 0 1';
 
 describe('playUci', () => {
-  test('plays a legal move: SAN, FEN, no outcome', () => {
+  test('plays a legal move: SAN, FEN, no ending', () => {
     const played = playUci(Chess.default(), 'e2e4');
-    expect(played).toMatchObject({ ok: true, san: 'e4', fen: START_AFTER_E4 });
+    expect(played).toMatchObject({ ok: true, value: { san: 'e4', fen: START_AFTER_E4 } });
     if (!played.ok) throw new Error('unreachable');
-    expect(played.outcome).toBeUndefined();
-    expect(makeFen(played.position.toSetup())).toBe(played.fen);
-    expect(played.position.turn).toBe('black');
+    expect(played.value.ending).toBeUndefined();
+    expect(makeFen(played.value.position.toSetup())).toBe(played.value.fen);
+    expect(played.value.position.turn).toBe('black');
   });
 
   test('does not touch the position it is given', () => {
@@ -31,63 +31,63 @@ describe('playUci', () => {
     ['the empty string', ''],
   ])('refuses %s (%s)', (_what, uci) => {
     const played = playUci(Chess.default(), uci);
-    expect(played).toEqual({ ok: false, message: `${uci} is not a legal move here` });
+    expect(played).toEqual({ ok: false, code: 'illegal_move', message: `${uci} is not a legal move here` });
   });
 
   test('castling: both e1g1 and king-takes-rook e1h1 are O-O', () => {
     const position = at('r3k2r/pppppppp/8/8/8/8/PPPPPPPP/R3K2R w KQkq - 0 1');
     for (const uci of ['e1g1', 'e1h1']) {
       const played = playUci(position, uci);
-      expect(played).toMatchObject({ ok: true, san: 'O-O' });
-      if (played.ok) expect(played.fen).toBe('r3k2r/pppppppp/8/8/8/8/PPPPPPPP/R4RK1 b kq - 1 1');
+      expect(played).toMatchObject({ ok: true, value: { san: 'O-O' } });
+      if (played.ok) expect(played.value.fen).toBe('r3k2r/pppppppp/8/8/8/8/PPPPPPPP/R4RK1 b kq - 1 1');
     }
-    expect(playUci(position, 'e1c1')).toMatchObject({ ok: true, san: 'O-O-O' });
+    expect(playUci(position, 'e1c1')).toMatchObject({ ok: true, value: { san: 'O-O-O' } });
   });
 
   test('promotion needs its piece letter, and may under-promote', () => {
     const position = at('8/4P3/7k/8/8/8/8/4K3 w - - 0 1');
     expect(playUci(position, 'e7e8')).toMatchObject({ ok: false });
-    expect(playUci(position, 'e7e8q')).toMatchObject({ ok: true, san: 'e8=Q' });
-    expect(playUci(position, 'e7e8n')).toMatchObject({ ok: true, san: 'e8=N' });
+    expect(playUci(position, 'e7e8q')).toMatchObject({ ok: true, value: { san: 'e8=Q' } });
+    expect(playUci(position, 'e7e8n')).toMatchObject({ ok: true, value: { san: 'e8=N' } });
   });
 
-  test('a checkmating move carries the outcome and a # in its SAN', () => {
+  test('a checkmating move carries the ending and a # in its SAN', () => {
     const before = replay(FOOLS_MATE.slice(0, 3)).position;
     const played = playUci(before, 'd8h4');
-    expect(played).toMatchObject({ ok: true, san: 'Qh4#', outcome: { status: 'mate', winner: 'black' } });
+    expect(played).toMatchObject({ ok: true, value: { san: 'Qh4#', ending: { status: 'mate', winner: 'black' } } });
   });
 
   test('en passant is legal right after the double step, and only then', () => {
     const { position } = sanToUci(sansOf('1. e4 d5 2. exd5 e5'));
-    expect(playUci(position, 'd5e6')).toMatchObject({ ok: true, san: 'dxe6' });
+    expect(playUci(position, 'd5e6')).toMatchObject({ ok: true, value: { san: 'dxe6' } });
     const { position: later } = sanToUci(sansOf('1. e4 d5 2. exd5 e5 3. Nf3 Nc6'));
     expect(playUci(later, 'd5e6')).toMatchObject({ ok: false });
   });
 });
 
-describe('outcomeOf', () => {
+describe('endingOf', () => {
   test('none at the start', () => {
-    expect(outcomeOf(Chess.default())).toBeUndefined();
+    expect(endingOf(Chess.default())).toBeUndefined();
   });
 
   test('checkmate: the side that delivered it wins (black)', () => {
-    expect(outcomeOf(replay(FOOLS_MATE).position)).toEqual({ status: 'mate', winner: 'black' });
+    expect(endingOf(replay(FOOLS_MATE).position)).toEqual({ status: 'mate', winner: 'black' });
   });
 
   test('checkmate: the side that delivered it wins (white, scholar’s mate)', () => {
     const { position } = sanToUci(sansOf('1. e4 e5 2. Bc4 Nc6 3. Qh5 Nf6 4. Qxf7#'));
-    expect(outcomeOf(position)).toEqual({ status: 'mate', winner: 'white' });
+    expect(endingOf(position)).toEqual({ status: 'mate', winner: 'white' });
   });
 
-  test('check alone is no outcome', () => {
+  test('check alone is no ending', () => {
     const { position } = sanToUci(sansOf('1. e4 f5 2. Qh5+'));
     expect(position.isCheck()).toBe(true);
-    expect(outcomeOf(position)).toBeUndefined();
+    expect(endingOf(position)).toBeUndefined();
   });
 
   test('stalemate is a draw', () => {
-    expect(outcomeOf(replay(LOYD_STALEMATE).position)).toEqual({ status: 'stalemate', winner: null });
-    expect(outcomeOf(at('7k/5Q2/6K1/8/8/8/8/8 b - - 0 1'))).toEqual({ status: 'stalemate', winner: null });
+    expect(endingOf(replay(LOYD_STALEMATE).position)).toEqual({ status: 'stalemate', winner: null });
+    expect(endingOf(at('7k/5Q2/6K1/8/8/8/8/8 b - - 0 1'))).toEqual({ status: 'stalemate', winner: null });
   });
 
   test.each([
@@ -96,15 +96,15 @@ describe('outcomeOf', () => {
     ['king and knight against king', '4k3/8/8/8/8/8/8/1N2K3 b - - 0 1'],
     ['bishops all on one colour', '2b1k3/8/8/8/8/8/8/3BK3 w - - 0 1'],
   ])('insufficient material (%s) is a draw', (_what, fen) => {
-    expect(outcomeOf(at(fen))).toEqual({ status: 'draw', winner: null });
+    expect(endingOf(at(fen))).toEqual({ status: 'draw', winner: null });
   });
 
   test.each([
     ['a pawn', '4k3/8/8/8/8/8/4P3/4K3 w - - 0 1'],
     ['a rook', '4k3/8/8/8/8/8/8/R3K3 w - - 0 1'],
     ['bishops on both colours', '2b1k3/8/8/8/8/8/8/2B1K3 w - - 0 1'],
-  ])('enough material (%s) is no outcome', (_what, fen) => {
-    expect(outcomeOf(at(fen))).toBeUndefined();
+  ])('enough material (%s) is no ending', (_what, fen) => {
+    expect(endingOf(at(fen))).toBeUndefined();
   });
 });
 

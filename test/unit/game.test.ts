@@ -12,8 +12,8 @@ const T0 = 1_710_000_000_000;
 type GameEvent = Extract<ClientOut, { t: string; v: number }>;
 
 function ok(t: Transition): { game: Game; events: GameEvent[] } {
-  if (!t.ok) throw new Error(`refused: ${t.refusal.code} ${t.refusal.message}`);
-  return { game: t.game, events: t.events.map((e) => e.frame as GameEvent) };
+  if (!t.ok) throw new Error(`refused: ${t.code} ${t.message}`);
+  return { game: t.value.game, events: t.value.events.map((e) => e.frame as GameEvent) };
 }
 
 /** Plays `ucis` by whoever is on turn, one second apart from `start`; returns the game and every event. */
@@ -74,20 +74,20 @@ describe('move', () => {
   test('refuses someone who does not play the game: not_your_game', () => {
     for (const user of ['carol', null]) {
       const t = move(newGame(), user, 'e2e4', T0);
-      expect(t).toMatchObject({ ok: false, refusal: { code: 'not_your_game' } });
+      expect(t).toMatchObject({ ok: false, code: 'not_your_game' });
     }
   });
 
   test('refuses a move out of turn: not_your_turn', () => {
-    expect(move(newGame(), BLACK.id, 'e7e5', T0)).toMatchObject({ ok: false, refusal: { code: 'not_your_turn' } });
+    expect(move(newGame(), BLACK.id, 'e7e5', T0)).toMatchObject({ ok: false, code: 'not_your_turn' });
     const after = ok(move(newGame(), WHITE.id, 'e2e4', T0)).game;
-    expect(move(after, WHITE.id, 'd2d4', T0)).toMatchObject({ ok: false, refusal: { code: 'not_your_turn' } });
+    expect(move(after, WHITE.id, 'd2d4', T0)).toMatchObject({ ok: false, code: 'not_your_turn' });
   });
 
   test('refuses an illegal move: illegal_move, naming the move', () => {
     for (const uci of ['e2e5', 'e1e2', 'e7e5', 'zz']) {
       const t = move(newGame(), WHITE.id, uci, T0);
-      expect(t).toEqual({ ok: false, refusal: { code: 'illegal_move', message: `${uci} is not a legal move here` } });
+      expect(t).toEqual({ ok: false, code: 'illegal_move', message: `${uci} is not a legal move here` });
     }
   });
 
@@ -95,15 +95,15 @@ describe('move', () => {
     const resigned = ok(resign(newGame(), WHITE.id, 0)).game;
     for (const user of [WHITE.id, BLACK.id]) {
       const t = move(resigned, user, 'e2e4', T0);
-      expect(t).toMatchObject({ ok: false, refusal: { code: 'game_over', message: 'the game is over (resign)' } });
+      expect(t).toMatchObject({ ok: false, code: 'game_over', message: 'the game is over (resign)' });
     }
     const mated = playAll(newGame(), FOOLS_MATE).game;
-    expect(move(mated, WHITE.id, 'a2a3', T0 + 10_000)).toMatchObject({ ok: false, refusal: { code: 'game_over' } });
+    expect(move(mated, WHITE.id, 'a2a3', T0 + 10_000)).toMatchObject({ ok: false, code: 'game_over' });
   });
 
   test('a stranger on a finished game hears not_your_game, not game_over', () => {
     const resigned = ok(resign(newGame(), WHITE.id, 0)).game;
-    expect(move(resigned, 'carol', 'e2e4', T0)).toMatchObject({ ok: false, refusal: { code: 'not_your_game' } });
+    expect(move(resigned, 'carol', 'e2e4', T0)).toMatchObject({ ok: false, code: 'not_your_game' });
   });
 
   test('move events carry the clocks at the time of the move (3 s thought, 2 s increment)', () => {
@@ -269,10 +269,10 @@ describe('resign', () => {
   });
 
   test('refused to strangers and on finished games', () => {
-    expect(resign(newGame(), 'carol', 0)).toMatchObject({ ok: false, refusal: { code: 'not_your_game' } });
-    expect(resign(newGame(), null, 0)).toMatchObject({ ok: false, refusal: { code: 'not_your_game' } });
+    expect(resign(newGame(), 'carol', 0)).toMatchObject({ ok: false, code: 'not_your_game' });
+    expect(resign(newGame(), null, 0)).toMatchObject({ ok: false, code: 'not_your_game' });
     const over = ok(resign(newGame(), WHITE.id, 0)).game;
-    expect(resign(over, BLACK.id, 0)).toMatchObject({ ok: false, refusal: { code: 'game_over' } });
+    expect(resign(over, BLACK.id, 0)).toMatchObject({ ok: false, code: 'game_over' });
   });
 });
 

@@ -162,8 +162,8 @@ describe('clocks, numbering and terminations of games as played', () => {
   const T0 = newGame().createdAt;
 
   function ok(t: Transition): Game {
-    if (!t.ok) throw new Error(`refused: ${t.refusal.code} ${t.refusal.message}`);
-    return t.game;
+    if (!t.ok) throw new Error(`refused: ${t.code} ${t.message}`);
+    return t.value.game;
   }
 
   /** Plays [uci, time] pairs by whoever is on turn. */

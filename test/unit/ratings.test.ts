@@ -120,16 +120,16 @@ describe('the end event', () => {
   function play(game: Game, ucis: readonly string[]): Game {
     ucis.forEach((uci, i) => {
       const t = move(game, i % 2 === 0 ? WHITE.id : BLACK.id, uci, T0 + i * 1000);
-      if (!t.ok) throw new Error(t.refusal.message);
-      game = t.game;
+      if (!t.ok) throw new Error(t.message);
+      game = t.value.game;
     });
     return game;
   }
   function ended(t: Transition) {
-    if (!t.ok) throw new Error(t.refusal.message);
-    const end = t.events.at(-1)!.frame;
+    if (!t.ok) throw new Error(t.message);
+    const end = t.value.events.at(-1)!.frame;
     expect(end.t).toBe('end');
-    return { game: t.game, d: EndEvent.parse(end).d };
+    return { game: t.value.game, d: EndEvent.parse(end).d };
   }
 
   test('a rated game knows it is rated and carries its snapshot', () => {
@@ -153,8 +153,8 @@ describe('the end event', () => {
     const resigned = ended(resign(play(rated(), ['e2e4', 'e7e5']), WHITE.id, T0 + 5000));
     expect(resigned.d.ratingDiff).toEqual(ratingDiff(RATINGS, rateGame(RATINGS, 'black')));
     const offered = drawYes(play(rated(), ['e2e4', 'e7e5']), WHITE.id, T0 + 5000);
-    if (!offered.ok) throw new Error(offered.refusal.message);
-    const drawn = ended(drawYes(offered.game, BLACK.id, T0 + 6000));
+    if (!offered.ok) throw new Error(offered.message);
+    const drawn = ended(drawYes(offered.value.game, BLACK.id, T0 + 6000));
     expect(drawn.d.status).toBe('draw');
     // The lower rated side gains from a draw.
     expect(drawn.d.ratingDiff).toEqual(ratingDiff(RATINGS, rateGame(RATINGS, null)));

@@ -12,7 +12,7 @@ function after(fen: string, ...ucis: string[]): Chess {
   for (const uci of ucis) {
     const played = playUci(position, uci);
     if (!played.ok) throw new Error(played.message);
-    position = played.position;
+    position = played.value.position;
   }
   return position;
 }

@@ -25,14 +25,14 @@ const T0 = newGame().createdAt;
  * `before.v` one by one, and the game's version is the last of them.
  */
 function ok(before: Game, t: Transition): { game: Game; events: GameEvent[]; frames: GameEvent['frame'][] } {
-  if (!t.ok) throw new Error(`refused: ${t.refusal.code} ${t.refusal.message}`);
-  const vs = t.events.map((e) => e.frame.v);
+  if (!t.ok) throw new Error(`refused: ${t.code} ${t.message}`);
+  const vs = t.value.events.map((e) => e.frame.v);
   expect(vs).toEqual(vs.map((_, i) => before.v + i + 1));
-  expect(t.game.v).toBe(before.v + t.events.length);
-  return { game: t.game, events: t.events, frames: t.events.map((e) => e.frame) };
+  expect(t.value.game.v).toBe(before.v + t.value.events.length);
+  return { game: t.value.game, events: t.value.events, frames: t.value.events.map((e) => e.frame) };
 }
 
-const refused = (t: Transition, code: string) => expect(t).toMatchObject({ ok: false, refusal: { code } });
+const refused = (t: Transition, code: string) => expect(t).toMatchObject({ ok: false, code });
 
 const idOf = (game: Game) => (turnOf(game) === 'white' ? WHITE.id : BLACK.id);
 
@@ -507,7 +507,7 @@ describe('rematch', () => {
     expect(ok(offer.game, rematchYes(offer.game, WHITE.id)).game).toBe(offer.game);
 
     const yes = rematchYes(offer.game, BLACK.id);
-    expect(yes).toEqual({ ok: true, game: offer.game, events: [], rematch: true });
+    expect(yes).toEqual({ ok: true, value: { game: offer.game, events: [], rematch: true } });
   });
 
   test('rematch-no declines (or withdraws): rematchOffer by null, to the players', () => {
