@@ -6,17 +6,19 @@ import type { Tap } from '../src/tap.js';
 import { within } from '../src/deadline.js';
 import { createInbox } from './inbox.js';
 import type { Publisher } from './publish.js';
+import type { RelayLiveness } from './relay-liveness.js';
 
 /**
- * Consumes `site-in`: every message validated once, numbered messages taken in order per relay,
- * then handed to `handle`.
+ * Consumes `site-in`: every message validated once, its relay shown alive, numbered messages taken
+ * in order per relay, then handed to `handle`.
  */
 export async function consumeSiteIn(o: {
   subscriber: Redis;
   publish: Publisher;
+  liveness: RelayLiveness;
   handle: (m: SocketEnvelope) => Promise<unknown>;
   /** A relay's heartbeat. */
-  onTick?: (relay: string, boot: string) => void;
+  onTick?: (relay: string) => void;
   /** A relay's report of who is online there. */
   onOnline?: (m: Extract<CoreIn, { t: 'online' }>) => void;
   /** A relay asks for rooms' latest versions. */
@@ -27,8 +29,10 @@ export async function consumeSiteIn(o: {
 }) {
   const inbox = createInbox((relay, boot, from) => {
     o.log.warn({ relay, from }, 'gap in site-in; asking the relay to resend');
+    // Lost only once lila-core has let go of Redis; otherwise the gap stays and is asked about again.
     void o.publish.resend(relay, boot, from).catch(() => undefined);
   }, o.now);
+  o.liveness.onRestarted((relay) => inbox.restarted(relay));
 
   /** Handlers still running: a stopping lila-core finishes them before it exits. */
   const inFlight = new Set<Promise<unknown>>();
@@ -52,8 +56,9 @@ export async function consumeSiteIn(o: {
     const parsed = CoreIn.safeParse(json);
     if (!parsed.success) return o.log.warn({ err: parsed.error.issues[0]?.message }, 'site-in: refused message');
     const m = parsed.data;
+    o.liveness.heard(m.relay, m.boot);
     if (m.t === 'tick') {
-      o.onTick?.(m.relay, m.boot);
+      o.onTick?.(m.relay);
       return inbox.tick(m.relay, m.boot, m.d.last);
     }
     if (m.t === 'versions') return o.onVersions && track(o.onVersions(m), m);

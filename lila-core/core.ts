@@ -1,32 +1,32 @@
-import type { Server } from 'node:http';
-import type { Redis } from 'ioredis';
-import { z } from 'zod';
-import { CORE_CLOCK, Room } from '../protocol/channels.js';
-import { isAnonymous } from '../protocol/game.js';
-import type { Logger } from '../src/log.js';
-import { manualClock, systemClock, type ManualClock } from './time.js';
+import { Room } from '../protocol/channels.js';
 import { within } from '../src/deadline.js';
-import { connectRedis, redisState } from '../src/redis.js';
+import type { Logger } from '../src/log.js';
+import { createRegistry } from '../src/metrics.js';
+import { connectRedis } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
-import { createAccounts } from './accounts.js';
 import { consumeSiteIn } from './bus.js';
 import { createChallenges } from './challenges.js';
-import { connectMongo, mongoAlive } from './db.js';
+import { createCrowds } from './crowd.js';
+import { connectMongo } from './db.js';
 import { createGames } from './game/games.js';
 import { createGameRepo } from './game/repo.js';
-import { createHttpApp } from './http/app.js';
-import { createPublisher } from './publish.js';
-import { ratedSpeedOf } from './game/clock.js';
-import { DEFAULT_GLICKO } from './game/glicko.js';
+import { checkHealth } from './health.js';
+import { createHttpApp, listen } from './http/app.js';
 import { createGameStarter } from './game/start.js';
 import { createLobby } from './lobby/lobby.js';
-import { createOnline } from './online.js';
-import { createPresence } from './presence.js';
-import { startSiteCounts } from './site.js';
+import { obeyClockOrders } from './manual-clock.js';
+import { coreMetrics, liveGauges, timedWrites } from './metrics.js';
+import { createOnlineUsers } from './online-users.js';
+import { createPublisher } from './publish.js';
+import { createRelayLiveness } from './relay-liveness.js';
+import { answerVersions } from './room-versions.js';
 import { createRound } from './round.js';
-import { coreMetrics } from './metrics.js';
-import { createRegistry } from '../src/metrics.js';
-import { createUsers } from './users.js';
+import { startSiteCounts } from './site-counts.js';
+import { manualClock, systemClock } from './time.js';
+import { createAccounts } from './users/accounts.js';
+import { createProfiles } from './users/profiles.js';
+import { createRatings } from './users/ratings.js';
+import { openUsers } from './users/store.js';
 
 export type CoreConfig = {
   port: number;
@@ -52,133 +52,82 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const publisher = connectRedis(config.redisUrl, 'core-pub', log);
   const subscriber = connectRedis(config.redisUrl, 'core-sub', log);
   const publish = createPublisher(publisher, config.tap);
+  const registry = createRegistry('lila_core_');
+  const metrics = coreMetrics(registry);
 
+  const users = openUsers(db);
+  const accounts = createAccounts(users);
+  const ratings = createRatings(users, log);
   const repo = createGameRepo(db);
   await repo.init();
-  const users = createUsers(db, log);
-  const registry = createRegistry('lila_core_');
-  let onlineCount = () => 0;
-  const metrics = coreMetrics(registry, { games: () => games.liveCount, users: () => onlineCount() });
-  // Every game write is timed: MongoDB's latency is what a move waits for before its ack.
-  const timedRepo: typeof repo = {
-    ...repo,
-    async update(...args) {
-      const done = metrics.mongoWrite.startTimer();
-      try {
-        return await repo.update(...args);
-      } finally {
-        done();
-      }
-    },
-  };
-  const games = createGames(timedRepo, publish, clock, { ratings: users.ratings, onEnd: users.recordEnd });
+  const games = createGames(timedWrites(repo, metrics.mongoWrite), publish, clock, {
+    ratings: ratings.ratings,
+    onEnd: ratings.recordEnd,
+  });
   const restored = await games.restore();
-  const accounts = createAccounts(db);
-  const presence = createPresence(games, publish, clock);
-  const online = createOnline(
-    (relay) => void publish.sync(relay).catch(() => undefined),
-    Date.now,
-    (relay, boot) => lobby.forgetRelay(relay, boot),
-  );
-  const sweeper = setInterval(() => (presence.sweep(), online.sweep()), 2_000);
-  onlineCount = () => online.count;
+
+  // What each relay holds goes with it when it dies or restarts.
+  const liveness = createRelayLiveness();
+  // A sync lost with Redis is asked again at the relay's next tick: the relay stays unsynced until it answers.
+  const online = createOnlineUsers(liveness, (relay) => void publish.sync(relay).catch(() => undefined));
+  const crowds = createCrowds({ games, publish, clock, liveness, log });
+  const sweeper = setInterval(() => liveness.sweep(), 2_000);
+  liveGauges(registry, { games: () => games.liveCount, users: () => online.count });
+
   // Every game starts here, and its players leave the lobby (`lobby` is there by the time one starts).
   const startGame = createGameStarter(games, publish, (ids) => lobby.started(ids));
-  const round = createRound(games, startGame, presence, publish, now, log, () => metrics.moves.inc());
+  const round = createRound(games, startGame, crowds, publish, now, log, () => metrics.moves.inc());
   const lobby = createLobby({
     startGame,
     publish,
     clock,
-    ratingOf: async (id, clockConfig) => {
-      if (isAnonymous(id)) return DEFAULT_GLICKO.rating;
-      const user = await users.find(id);
-      return user?.ratings[ratedSpeedOf(clockConfig)].rating ?? DEFAULT_GLICKO.rating;
-    },
+    ratingOf: ratings.ratingOf,
+    nameOf: accounts.nameOf,
     onError: (err) => log.error({ err: err.message }, 'lobby'),
-    nameOf: async (id) => (isAnonymous(id) ? 'Anonymous' : ((await accounts.find(id))?.name ?? id)),
   });
+  liveness.onEnded((relay, boot) => lobby.forgetRelay(relay, boot));
   const challenges = createChallenges(startGame, publish, now);
-  const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount });
-  /** Each room's latest version, for a relay that may have missed events. */
-  const versionsOf = async (rooms: string[]): Promise<Record<string, number>> => {
-    const found: Record<string, number> = {};
-    await Promise.all(
-      rooms.map(async (room) => {
-        const v =
-          room === Room.lobby
-            ? lobby.version
-            : room.startsWith('game:')
-              ? await games.version(room.slice(5))
-              : undefined;
-        if (v !== undefined) found[room] = v;
-      }),
-    );
-    return found;
-  };
+  const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
+
   const bus = await consumeSiteIn({
     subscriber,
     publish,
+    liveness,
     handle: (m) => {
       metrics.actions.inc({ type: m.t });
       return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m);
     },
-    onTick: (relay, boot) => (presence.ticked(relay, boot), online.ticked(relay, boot)),
-    onOnline: (m) => online.reported(m.relay, m.boot, m.d),
-    // What the relay missed goes first, then the versions: a room still behind after them is lost to it.
-    onVersions: async (m) => {
-      const latest = await versionsOf(Object.keys(m.d.rooms));
-      for (const [room, v] of Object.entries(latest))
-        if (v > m.d.rooms[room]!) publish.replay(m.relay, room, m.d.rooms[room]!, v);
-      return publish.versions(m.relay, latest);
-    },
+    onTick: (relay) => online.ticked(relay),
+    onOnline: (m) => online.reported(m.relay, m.d),
+    onVersions: answerVersions({ publish, lobbyVersion: () => lobby.version, gameVersion: (id) => games.version(id) }),
     now,
     log,
     tap: config.tap,
   });
-  if (manual) await obeyClockChannel(subscriber, publisher, manual, log);
+  if (manual) await obeyClockOrders(subscriber, publisher, manual, log);
   // Relays holding moves for a lila-core that went away send them now, and check their rooms.
   void lobby
     .restarted()
     .then(() => publish.coreState('coreUp'))
-    .catch(() => undefined);
-  let stopping = false;
+    .catch((err: Error) => log.error({ err: err.message }, 'could not tell the relays that lila-core is up'));
 
-  const health = async () => {
-    const redis = redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
-    const mongoUp = await mongoAlive(db);
-    return {
-      ok: redis && mongoUp && !stopping,
-      body: {
-        ...(stopping ? { stopping: true } : {}),
-        redis: redis ? 'connected' : 'disconnected',
-        mongo: mongoUp ? 'connected' : 'disconnected',
-        uptime: Math.round((now() - startedAt) / 1000),
-      },
-    };
-  };
+  let stopping = false;
   const app = createHttpApp({
     accounts,
     challenges,
     games,
-    users,
+    profiles: createProfiles(users),
     secret: config.secret,
     sessionTtlSeconds: config.sessionTtlSeconds,
     now,
-    health,
+    health: checkHealth({ redis: [publisher, subscriber], db, now, startedAt, stopping: () => stopping }),
     log,
     tap: config.tap,
     metrics: registry,
-    site: {
-      publish,
-      admins: config.admins,
-      isOnline: (id) => online.isOnline(id),
-      isPlaying: (id) => games.isPlaying(id),
-    },
+    status: { isOnline: (id) => online.isOnline(id), isPlaying: (id) => games.isPlaying(id) },
+    announce: { publish, admins: config.admins },
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
-    s.once('error', reject);
-  });
+  const server = await listen(app, config.port);
   log.info({ port: config.port, restored }, 'lila-core listening');
 
   return {
@@ -202,23 +151,3 @@ export async function startCore(config: CoreConfig, log: Logger) {
     },
   };
 }
-
-/** With a manual clock: moves time forward when a fixture says so, and answers when done. */
-async function obeyClockChannel(subscriber: Redis, publisher: Redis, clock: ManualClock, log: Logger) {
-  let advancing: Promise<unknown> = Promise.resolve();
-  subscriber.on('message', (channel: string, message: string) => {
-    if (channel !== CORE_CLOCK) return;
-    const order = ClockOrder.safeParse(JSON.parse(message));
-    if (!order.success) return log.warn({ message }, 'bad clock order');
-    const { advance, reply } = order.data;
-    // Orders run one after another, each with every timer it makes due.
-    advancing = advancing
-      .then(() => clock.advance(advance))
-      .then((now) => publisher.publish(reply, JSON.stringify({ now })))
-      .catch((err: Error) => log.error({ err: err.message }, 'clock order failed'));
-  });
-  await subscriber.subscribe(CORE_CLOCK);
-  log.warn('manual clock: time moves only on core-clock orders');
-}
-
-const ClockOrder = z.object({ advance: z.number().nonnegative(), reply: z.string() });

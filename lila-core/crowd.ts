@@ -1,14 +1,18 @@
 import { Room } from '../protocol/channels.js';
 import { isAnonymous, type Color } from '../protocol/game.js';
-import type { Clock } from './time.js';
+import type { ClientOutOf } from '../protocol/client-out.js';
+import type { Logger } from '../src/log.js';
 import { speedOf } from './game/clock.js';
 import { changed, isOver, opposite, unchanged, type Game } from './game/game.js';
 import type { Games } from './game/games.js';
 import type { Publisher } from './publish.js';
+import type { RelayLiveness } from './relay-liveness.js';
+import type { Clock } from './time.js';
 
 /**
  * Who is in each game room, across all relays, from the `join` and `leave` each relay reports:
  * the `crowd` (a player with several tabs counts once), and players gone from a game in progress.
+ * A relay's sockets leave with its boot (relay-liveness.ts: silent, or restarted).
  *
  * A player with no socket for 5 s makes the opponent hear `goneIn` (seconds until a claim is
  * allowed); once the wait is over, `gone` true, and `resign-force` / `draw-force` are allowed.
@@ -16,8 +20,6 @@ import type { Publisher } from './publish.js';
  */
 const GONE_NOTICE_MS = 5_000;
 const CROWD_EVERY_MS = 500;
-/** A relay that has not ticked for this long is dead: its sockets are forgotten. */
-export const RELAY_SILENCE_MS = 10_000;
 
 /** lichess's wait before claims: 40 s, ×3 classical, ×2 rapid, ÷2 for an anonymous player, ≥ 10 s. */
 export function goneWaitMs(game: Game, color: Color): number {
@@ -28,26 +30,39 @@ export function goneWaitMs(game: Game, color: Color): number {
 
 type Seat = { color: Color | null; who: string };
 type Absence = { since: number; said: boolean; claimable: boolean; cancel: () => void };
+type Crowd = ClientOutOf<'crowd'>['d'];
+/** To the opponent of a player gone: versioned, stamped when the game takes it. */
+type GoneEvent = Omit<ClientOutOf<'goneIn'>, 'v'> | Omit<ClientOutOf<'gone'>, 'v'>;
 type GameRoom = {
   sockets: Map<string, Seat>;
   absent: Partial<Record<Color, Absence>>;
-  lastCrowd: string;
+  lastCrowd?: Crowd;
   crowdAt: number;
   crowdTimer?: () => void;
 };
 
-export function createPresence(games: Games, publish: Publisher, clock: Clock) {
+const sameCrowd = (a: Crowd | undefined, b: Crowd) =>
+  a !== undefined && a.white === b.white && a.black === b.black && a.watchers === b.watchers;
+
+export function createCrowds(o: {
+  games: Games;
+  publish: Publisher;
+  clock: Clock;
+  liveness: RelayLiveness;
+  log: Logger;
+}) {
+  const { games, publish, clock } = o;
   const rooms = new Map<string, GameRoom>();
-  /** relay boot → the keys of its sockets, and when it last ticked (wall time). */
-  const relays = new Map<string, { seen: number; sockets: Set<string> }>();
+  /** `relay/boot` → its sockets, each as `<gameId> <socket key>`. */
+  const boots = new Map<string, Set<string>>();
 
   const roomOf = (gameId: string): GameRoom => {
     let room = rooms.get(gameId);
-    if (!room) rooms.set(gameId, (room = { sockets: new Map(), absent: {}, lastCrowd: '', crowdAt: -Infinity }));
+    if (!room) rooms.set(gameId, (room = { sockets: new Map(), absent: {}, crowdAt: -Infinity }));
     return room;
   };
 
-  const crowdOf = (room: GameRoom) => {
+  const crowdOf = (room: GameRoom): Crowd => {
     const watchers = new Set<string>();
     const present = { white: false, black: false };
     for (const seat of room.sockets.values()) {
@@ -65,9 +80,8 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
       room.crowdTimer = undefined;
       const d = crowdOf(room);
       if (!room.sockets.size && !room.absent.white && !room.absent.black) rooms.delete(gameId);
-      const text = JSON.stringify(d);
-      if (text === room.lastCrowd) return;
-      room.lastCrowd = text;
+      if (sameCrowd(room.lastCrowd, d)) return;
+      room.lastCrowd = d;
       room.crowdAt = clock.now();
       return publish.room(Room.game(gameId), { t: 'crowd', d });
     });
@@ -77,18 +91,13 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
    * A versioned event to the opponent of `color`, unless the game is over or the opponent is away
    * too (nobody to tell; a game both players left costs no write).
    */
-  const tellOpponent = async (
-    gameId: string,
-    color: Color,
-    t: 'goneIn' | 'gone',
-    d: number | boolean,
-  ): Promise<boolean> => {
+  const tellOpponent = async (gameId: string, color: Color, event: GoneEvent): Promise<boolean> => {
     const room = rooms.get(gameId);
     if (!room || !present(room, opposite(color))) return false;
     const result = await games.act(gameId, (game) =>
-      isOver(game) ? unchanged(game) : changed(game, [{ t, d, to: opposite(color) }]),
+      isOver(game) ? unchanged(game) : changed(game, [{ ...event, to: opposite(color) }]),
     );
-    return result?.ok === true && result.events.length > 0;
+    return result?.ok === true && result.value.events.length > 0;
   };
 
   const playerLeft = (gameId: string, room: GameRoom, color: Color) => {
@@ -100,11 +109,12 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
       const game = await games.read(gameId, (g) => g);
       if (!game || isOver(game) || room.absent[color] !== absence) return;
       const claimAt = since + goneWaitMs(game, color);
-      absence.said = await tellOpponent(gameId, color, 'goneIn', Math.ceil((claimAt - clock.now()) / 1000));
+      const seconds = Math.ceil((claimAt - clock.now()) / 1000);
+      absence.said = await tellOpponent(gameId, color, { t: 'goneIn', d: seconds });
       absence.cancel = clock.at(claimAt, async () => {
         if (room.absent[color] !== absence) return;
         absence.claimable = true;
-        if (await tellOpponent(gameId, color, 'gone', true)) absence.said = true;
+        if (await tellOpponent(gameId, color, { t: 'gone', d: true })) absence.said = true;
       });
     });
   };
@@ -114,7 +124,10 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
     if (!absence) return;
     absence.cancel();
     delete room.absent[color];
-    if (absence.said) void tellOpponent(gameId, color, 'gone', false).catch(() => undefined);
+    if (absence.said)
+      void tellOpponent(gameId, color, { t: 'gone', d: false }).catch((err: Error) =>
+        o.log.error({ game: gameId, err: err.message }, 'could not tell that a player is back'),
+      );
   };
 
   const present = (room: GameRoom, color: Color) => [...room.sockets.values()].some((s) => s.color === color);
@@ -130,13 +143,22 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
 
   const socketKey = (relay: string, boot: string, sid: string) => `${relay}/${boot}/${sid}`;
 
+  o.liveness.onEnded((relay, boot) => {
+    const sockets = boots.get(`${relay}/${boot}`);
+    boots.delete(`${relay}/${boot}`);
+    for (const entry of sockets ?? []) {
+      const [gameId, key] = entry.split(' ') as [string, string];
+      remove(gameId, key);
+    }
+  });
+
   return {
     joined(gameId: string, at: { relay: string; boot: string; sid: string }, user: string | null, color?: Color) {
       const key = socketKey(at.relay, at.boot, at.sid);
-      const relayKey = `${at.relay}/${at.boot}`;
-      const relay = relays.get(relayKey) ?? { seen: Date.now(), sockets: new Set<string>() };
-      relays.set(relayKey, relay);
-      relay.sockets.add(`${gameId} ${key}`);
+      const bootKey = `${at.relay}/${at.boot}`;
+      let sockets = boots.get(bootKey);
+      if (!sockets) boots.set(bootKey, (sockets = new Set()));
+      sockets.add(`${gameId} ${key}`);
       const room = roomOf(gameId);
       room.sockets.set(key, { color: color ?? null, who: user ?? key });
       if (color) playerBack(gameId, room, color);
@@ -145,31 +167,12 @@ export function createPresence(games: Games, publish: Publisher, clock: Clock) {
 
     left(gameId: string, at: { relay: string; boot: string; sid: string }) {
       const key = socketKey(at.relay, at.boot, at.sid);
-      relays.get(`${at.relay}/${at.boot}`)?.sockets.delete(`${gameId} ${key}`);
+      boots.get(`${at.relay}/${at.boot}`)?.delete(`${gameId} ${key}`);
       remove(gameId, key);
-    },
-
-    /** A relay's heartbeat. */
-    ticked(relay: string, boot: string) {
-      const entry = relays.get(`${relay}/${boot}`);
-      if (entry) entry.seen = Date.now();
-      else relays.set(`${relay}/${boot}`, { seen: Date.now(), sockets: new Set() });
-    },
-
-    /** Forgets the sockets of relays silent for too long (wall time: relays tick in real time). */
-    sweep(wallNow = Date.now()) {
-      for (const [relayKey, relay] of relays) {
-        if (wallNow - relay.seen < RELAY_SILENCE_MS) continue;
-        relays.delete(relayKey);
-        for (const entry of relay.sockets) {
-          const [gameId, key] = entry.split(' ') as [string, string];
-          remove(gameId, key);
-        }
-      }
     },
 
     /** Whether `color` has been gone long enough for the opponent to claim. */
     isGone: (gameId: string, color: Color): boolean => rooms.get(gameId)?.absent[color]?.claimable === true,
   };
 }
-export type Presence = ReturnType<typeof createPresence>;
+export type Crowds = ReturnType<typeof createCrowds>;

@@ -17,6 +17,7 @@ export async function connectMongo(url: string): Promise<{ client: MongoClient; 
 /** Resolves to whether MongoDB answers a ping within `timeoutMs`. */
 export async function mongoAlive(db: Db, timeoutMs = 1000): Promise<boolean> {
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
+  // A failed ping is the answer itself: not alive.
   const ping = db.command({ ping: 1 }).then(
     () => true,
     () => false,

@@ -1,24 +1,9 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GameRepo } from './game/repo.js';
 
 /** What lila-core counts (names listed in the README's Operations section). */
-export function coreMetrics(registry: Registry, live: { games: () => number; users: () => number }) {
+export function coreMetrics(registry: Registry) {
   const registers = [registry];
-  new Gauge({
-    name: 'lila_core_live_games',
-    help: 'Games in progress.',
-    registers,
-    collect() {
-      this.set(live.games());
-    },
-  });
-  new Gauge({
-    name: 'lila_core_online_users',
-    help: 'Users online across all relays.',
-    registers,
-    collect() {
-      this.set(live.users());
-    },
-  });
   return {
     actions: new Counter({
       name: 'lila_core_actions_total',
@@ -36,3 +21,39 @@ export function coreMetrics(registry: Registry, live: { games: () => number; use
   };
 }
 export type CoreMetrics = ReturnType<typeof coreMetrics>;
+
+/** What lila-core holds right now, read at each scrape. */
+export function liveGauges(registry: Registry, live: { games: () => number; users: () => number }): void {
+  const registers = [registry];
+  new Gauge({
+    name: 'lila_core_live_games',
+    help: 'Games in progress.',
+    registers,
+    collect() {
+      this.set(live.games());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_online_users',
+    help: 'Users online across all relays.',
+    registers,
+    collect() {
+      this.set(live.users());
+    },
+  });
+}
+
+/** The repo with every game write timed: MongoDB's latency is what a move waits for before its ack. */
+export function timedWrites(repo: GameRepo, histogram: Histogram): GameRepo {
+  return {
+    ...repo,
+    async update(...args) {
+      const done = histogram.startTimer();
+      try {
+        return await repo.update(...args);
+      } finally {
+        done();
+      }
+    },
+  };
+}

@@ -1,22 +1,26 @@
 import express, { type Express, type RequestHandler } from 'express';
+import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
 import { AccountCreate, ChallengeCreate, SessionCreate, UserGamesQuery } from '../../protocol/http.js';
 import type { UserGamesJson } from '../../protocol/user.js';
 import { randomId } from '../ids.js';
 import type { Logger } from '../../src/log.js';
-import { redactSecrets, type Tap } from '../../src/tap.js';
-import { signToken, verifyToken } from '../../src/token.js';
-import type { Accounts } from '../accounts.js';
+import type { Tap } from '../../src/tap.js';
+import { signToken } from '../../src/token.js';
 import type { ChallengeRefusalCode, Challenges } from '../challenges.js';
 import { toJson } from '../game/game.js';
 import type { Games } from '../game/games.js';
 import { toPgn } from '../game/pgn.js';
 import type { Refusal } from '../result.js';
-import type { Users } from '../users.js';
-import { bearerToken, requireSession } from './auth.js';
+import type { Health } from '../health.js';
+import type { Accounts } from '../users/accounts.js';
+import type { Profiles } from '../users/profiles.js';
+import { announceRoutes, type AnnounceDeps } from './announce.js';
+import { requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
-import { siteRoutes, type SiteDeps } from './site.js';
+import { tapRequests } from './tap.js';
+import { usersStatusRoutes, type UsersStatusDeps } from './users-status.js';
 
 /** A refused challenge's HTTP status, from its code: lila-core says why, the HTTP edge how loud. */
 const CHALLENGE_STATUS: Record<ChallengeRefusalCode, number> = {
@@ -32,17 +36,19 @@ export type HttpDeps = {
   accounts: Accounts;
   challenges: Challenges;
   games: Games;
-  users: Users;
+  profiles: Profiles;
   secret: string;
   sessionTtlSeconds: number;
   now: () => number;
-  health: () => Promise<{ ok: boolean; body: Record<string, unknown> }>;
+  health: () => Promise<Health>;
   log: Logger;
   tap?: Tap;
   /** Prometheus metrics, at GET /metrics. */
   metrics: Registry;
-  /** Site-wide routes (users' status, announcements). */
-  site: Omit<SiteDeps, 'secret'>;
+  /** Who is online and who plays, for `GET /api/users/status`. */
+  status: UsersStatusDeps;
+  /** Announcements from the operators. */
+  announce: Omit<AnnounceDeps, 'secret'>;
 };
 
 export function createHttpApp(d: HttpDeps): Express {
@@ -130,7 +136,7 @@ export function createHttpApp(d: HttpDeps): Express {
   });
 
   const userOr404 = async (id: string) => {
-    const user = await d.users.find(id);
+    const user = await d.profiles.find(id);
     if (!user) throw new HttpError(404, 'not_found', 'no such user');
     return user;
   };
@@ -147,38 +153,16 @@ export function createHttpApp(d: HttpDeps): Express {
     res.json({ games: games.map((g) => toJson(g, at)), page, next: more ? page + 1 : null } satisfies UserGamesJson);
   });
 
-  app.use(siteRoutes({ ...d.site, secret: d.secret }));
+  app.use(usersStatusRoutes(d.status));
+  app.use(announceRoutes({ ...d.announce, secret: d.secret }));
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;
 }
 
-/**
- * Records every API call once answered: method, path, status, the caller's user id (never the
- * token), and the JSON body and response with passwords and tokens redacted.
- */
-function tapRequests(tap: Tap, secret: string): RequestHandler {
-  return (req, res, next) => {
-    const path = req.path;
-    let response: unknown = null;
-    const json = res.json.bind(res);
-    res.json = (body: unknown) => {
-      response = body;
-      return json(body);
-    };
-    res.on('finish', () => {
-      const token = bearerToken(req);
-      const verified = token === undefined ? undefined : verifyToken(secret, token);
-      tap({
-        dir: 'http',
-        method: req.method,
-        path,
-        status: res.statusCode,
-        user: verified?.ok ? verified.session.userId : null,
-        body: redactSecrets(req.body),
-        response: redactSecrets(response),
-      });
-    });
-    next();
-  };
-}
+/** Serves `app` on 127.0.0.1 only (nginx is in front); resolves once it listens. */
+export const listen = (app: Express, port: number): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const server = app.listen(port, '127.0.0.1', () => resolve(server));
+    server.once('error', reject);
+  });

@@ -1,9 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import type { Collection, Db } from 'mongodb';
-import type { Player } from '../protocol/game.js';
+import { isAnonymous, type Player } from '../../protocol/game.js';
+import type { UserStore } from './store.js';
 
-/** Accounts. The id is the lowercased name; passwords are kept only as salted scrypt hashes. */
-type UserDoc = { _id: string; name: string; password: string; createdAt: Date };
+/** Accounts: creation, sign-in and names. Passwords are kept only as salted scrypt hashes. */
 
 const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 64;
@@ -26,8 +25,11 @@ async function matches(password: string, stored: string): Promise<boolean> {
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export function createAccounts(db: Db) {
-  const users: Collection<UserDoc> = db.collection('users');
+export function createAccounts(users: UserStore) {
+  const find = async (id: string): Promise<Player | undefined> => {
+    const user = await users.findOne({ _id: id.toLowerCase() }, { projection: { name: 1 } });
+    return user ? { id: user._id, name: user.name } : undefined;
+  };
 
   return {
     /** Resolves to the new player, or undefined when the name is taken (in any case). */
@@ -36,6 +38,7 @@ export function createAccounts(db: Db) {
       try {
         await users.insertOne({ _id: id, name, password: await hash(password), createdAt: new Date() });
       } catch (err) {
+        // MongoDB's duplicate key: the id, that is the name in any case, is taken.
         if ((err as { code?: number }).code === 11000) return undefined;
         throw err;
       }
@@ -46,10 +49,9 @@ export function createAccounts(db: Db) {
       if (!user || !(await matches(password, user.password))) return undefined;
       return { id: user._id, name: user.name };
     },
-    async find(id: string): Promise<Player | undefined> {
-      const user = await users.findOne({ _id: id.toLowerCase() }, { projection: { name: 1 } });
-      return user ? { id: user._id, name: user.name } : undefined;
-    },
+    find,
+    /** A player's name as shown in the lobby; its id if the account is gone. */
+    nameOf: async (id: string): Promise<string> => (isAnonymous(id) ? 'Anonymous' : ((await find(id))?.name ?? id)),
   };
 }
 export type Accounts = ReturnType<typeof createAccounts>;

@@ -1,42 +1,20 @@
-import type { Collection, Db, Filter, UpdateFilter } from 'mongodb';
-import { isAnonymous, type Color, type Player } from '../protocol/game.js';
-import type { CountJson, RatedSpeed, UserJson } from '../protocol/user.js';
-import type { Logger } from '../src/log.js';
-import { ratedSpeedOf } from './game/clock.js';
-import type { Game } from './game/game.js';
-import { DEFAULT_GLICKO, type Glicko, type Pair } from './game/glicko.js';
+import type { Filter, UpdateFilter } from 'mongodb';
+import { isAnonymous, type ClockConfig, type Color, type Player } from '../../protocol/game.js';
+import type { RatedSpeed } from '../../protocol/user.js';
+import type { Logger } from '../../src/log.js';
+import { ratedSpeedOf } from '../game/clock.js';
+import type { Game } from '../game/game.js';
+import { DEFAULT_GLICKO, type Glicko, type Pair } from '../game/glicko.js';
+import type { Perf, UserDoc, UserStore } from './store.js';
 
-type Perf = Glicko & { games: number };
-
-/**
- * A user's ratings and game counts, kept in the accounts' `users` documents (accounts.ts owns the
- * rest). Accounts made before ratings existed have neither: they read as defaults.
- */
-type StatsDoc = {
-  _id: string;
-  name: string;
-  perfs?: Partial<Record<RatedSpeed, Perf>>;
-  count?: CountJson;
-};
-
-const SPEEDS: readonly RatedSpeed[] = ['bullet', 'blitz', 'rapid', 'classical'];
-const NO_COUNT: CountJson = { games: 0, win: 0, loss: 0, draw: 0 };
-
-const perfJson = (perf: Perf | undefined) => ({
-  rating: Math.round(perf?.rating ?? DEFAULT_GLICKO.rating),
-  rd: Math.round(perf?.rd ?? DEFAULT_GLICKO.rd),
-  games: perf?.games ?? 0,
-});
-
+/** Users' ratings and game counts: read when a game starts or a pool pairs, moved when a game ends. */
 const glickoOf = (perf: Perf | undefined): Glicko =>
   perf ? { rating: perf.rating, rd: perf.rd, vol: perf.vol } : DEFAULT_GLICKO;
 
 const resultOf = (game: Game, color: Color): 'win' | 'loss' | 'draw' =>
   game.winner === null ? 'draw' : game.winner === color ? 'win' : 'loss';
 
-export function createUsers(db: Db, log: Logger) {
-  const users: Collection<StatsDoc> = db.collection('users');
-
+export function createRatings(users: UserStore, log: Logger) {
   /**
    * Applies one game's result to one account. The rating moves by this game's change rather than
    * being overwritten, so that two games of one player ending close together both count.
@@ -50,12 +28,12 @@ export function createUsers(db: Db, log: Logger) {
     if (!change) return void (await users.updateOne({ _id: id }, { $inc: counted }));
     const { before, after } = change;
     const path = `perfs.${speed}`;
-    const has = { _id: id, [`${path}.rating`]: { $exists: true } } as Filter<StatsDoc>;
-    const hasNot = { _id: id, [`${path}.rating`]: { $exists: false } } as Filter<StatsDoc>;
+    const has = { _id: id, [`${path}.rating`]: { $exists: true } } as Filter<UserDoc>;
+    const hasNot = { _id: id, [`${path}.rating`]: { $exists: false } } as Filter<UserDoc>;
     const moved = {
       $inc: { ...counted, [`${path}.rating`]: after.rating - before.rating, [`${path}.games`]: 1 },
       $set: { [`${path}.rd`]: after.rd, [`${path}.vol`]: after.vol },
-    } as UpdateFilter<StatsDoc>;
+    } as UpdateFilter<UserDoc>;
     const first = {
       $inc: counted,
       $set: {
@@ -66,7 +44,7 @@ export function createUsers(db: Db, log: Logger) {
           games: 1,
         },
       },
-    } as UpdateFilter<StatsDoc>;
+    } as UpdateFilter<UserDoc>;
     // A first rated game at this speed creates the perf; losing that race to another game retries.
     for (let attempt = 0; attempt < 3; attempt++) {
       if ((await users.updateOne(has, moved)).matchedCount === 1) return;
@@ -77,16 +55,16 @@ export function createUsers(db: Db, log: Logger) {
   }
 
   return {
-    /** `GET /api/user/:id`, or undefined for an unknown (or anonymous) user. */
-    async find(id: string): Promise<UserJson | undefined> {
-      const doc = await users.findOne({ _id: id.toLowerCase() }, { projection: { name: 1, perfs: 1, count: 1 } });
-      if (!doc) return undefined;
-      const ratings = Object.fromEntries(SPEEDS.map((s) => [s, perfJson(doc.perfs?.[s])])) as UserJson['ratings'];
-      return { id: doc._id, name: doc.name, ratings, count: { ...NO_COUNT, ...doc.count } };
+    /** A player's rating for a pool with `clock`, rounded as shown; the default if anonymous or unrated. */
+    ratingOf: async (id: string, clock: ClockConfig): Promise<number> => {
+      if (isAnonymous(id)) return DEFAULT_GLICKO.rating;
+      const speed = ratedSpeedOf(clock);
+      const doc = await users.findOne({ _id: id.toLowerCase() }, { projection: { [`perfs.${speed}`]: 1 } });
+      return Math.round(doc?.perfs?.[speed]?.rating ?? DEFAULT_GLICKO.rating);
     },
 
     /** Both players' current ratings at `speed`, the default for one without any yet. */
-    async ratings(players: Pair<Player>, speed: RatedSpeed): Promise<Pair<Glicko>> {
+    ratings: async (players: Pair<Player>, speed: RatedSpeed): Promise<Pair<Glicko>> => {
       const docs = await users
         .find({ _id: { $in: [players.white.id, players.black.id] } }, { projection: { [`perfs.${speed}`]: 1 } })
         .toArray();
@@ -99,7 +77,7 @@ export function createUsers(db: Db, log: Logger) {
      * new ratings. Never rejects: the game's result stands whatever happens here, so a failure is
      * logged rather than allowed to hold back the game's events.
      */
-    async recordEnd(game: Game): Promise<void> {
+    recordEnd: async (game: Game): Promise<void> => {
       if (game.status === 'aborted') return;
       const speed = ratedSpeedOf(game.clockConfig);
       await Promise.all(
@@ -119,4 +97,4 @@ export function createUsers(db: Db, log: Logger) {
     },
   };
 }
-export type Users = ReturnType<typeof createUsers>;
+export type Ratings = ReturnType<typeof createRatings>;

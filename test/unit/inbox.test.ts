@@ -1,13 +1,27 @@
 import { createInbox } from '../../lila-core/inbox.js';
+import { createRelayLiveness, RELAY_SILENCE_MS } from '../../lila-core/relay-liveness.js';
 
-/** An inbox with a settable clock, recording every resend request. */
+/**
+ * An inbox with a settable clock, recording every resend request, wired as `site-in` wires it:
+ * every message shows its relay alive first, and liveness tells the inbox of restarts.
+ */
 function setup(start = 1_000_000) {
   let now = start;
   const asked: [relay: string, boot: string, from: number][] = [];
-  const inbox = createInbox(
+  const liveness = createRelayLiveness(() => now);
+  const numbers = createInbox(
     (relay, boot, from) => asked.push([relay, boot, from]),
     () => now,
   );
+  liveness.onRestarted((relay) => numbers.restarted(relay));
+  const inbox = {
+    sweep: () => liveness.sweep(),
+    accept: (relay: string, boot: string, seq: number) => (
+      liveness.heard(relay, boot),
+      numbers.accept(relay, boot, seq)
+    ),
+    tick: (relay: string, boot: string, last: number) => (liveness.heard(relay, boot), numbers.tick(relay, boot, last)),
+  };
   return {
     inbox,
     asked,
@@ -93,7 +107,6 @@ describe('inbox', () => {
       ['r1', 'b1', 3],
       ['r2', 'x9', 13],
     ]);
-    expect(inbox.relays).toBe(2);
   });
 
   test('a restarted relay (new boot) starts again from 1', () => {
@@ -122,6 +135,24 @@ describe('inbox', () => {
     ]);
   });
 
+  test('a relay silent long enough to be presumed dead, back with the same boot, keeps its numbering', () => {
+    const { inbox, asked, at, accepted } = setup(1_000_000);
+    accepted('r1', 'b1', [1, 2]);
+    at(1_000_000 + RELAY_SILENCE_MS);
+    inbox.sweep();
+    expect(accepted('r1', 'b1', [5])).toEqual([false]);
+    expect(asked).toEqual([['r1', 'b1', 3]]);
+  });
+
+  test('a relay presumed dead, back with a new boot, starts again from 1', () => {
+    const { inbox, asked, at, accepted } = setup(1_000_000);
+    accepted('r1', 'b1', [1, 2]);
+    at(1_000_000 + RELAY_SILENCE_MS);
+    inbox.sweep();
+    expect(accepted('r1', 'b2', [2])).toEqual([false]);
+    expect(asked).toEqual([['r1', 'b2', 1]]);
+  });
+
   describe('tick', () => {
     test('reveals a loss at the tail', () => {
       const { inbox, asked, accepted } = setup();
@@ -143,7 +174,6 @@ describe('inbox', () => {
       const { inbox, asked, accepted } = setup();
       inbox.tick('r1', 'b1', 17);
       expect(asked).toEqual([]);
-      expect(inbox.relays).toBe(1);
       expect(accepted('r1', 'b1', [18])).toEqual([true]);
     });
 
@@ -167,14 +197,5 @@ describe('inbox', () => {
       inbox.tick('r1', 'boot-b', 2);
       expect(asked).toEqual([['r1', 'boot-b', 1]]);
     });
-  });
-
-  test('counts the relays that have spoken', () => {
-    const { inbox } = setup();
-    expect(inbox.relays).toBe(0);
-    inbox.accept('r1', 'b', 1);
-    inbox.tick('r2', 'b', 0);
-    inbox.accept('r1', 'c', 1);
-    expect(inbox.relays).toBe(2);
   });
 });

@@ -1,103 +1,66 @@
-import { createOnline, RELAY_SILENCE_MS } from '../../lila-core/online.js';
-import { createUserPresence, type OnlineReport } from '../../ws-server/presence.js';
+import { createOnlineUsers } from '../../lila-core/online-users.js';
+import { createRelayLiveness, RELAY_SILENCE_MS } from '../../lila-core/relay-liveness.js';
 
 describe('lila-core: online users across relays', () => {
-  const setup = () => {
+  const online = () => {
     let wall = 1_000_000;
+    const liveness = createRelayLiveness(() => wall);
     const asked: string[] = [];
-    const online = createOnline(
-      (relay) => asked.push(relay),
-      () => wall,
-    );
-    return { online, asked, pass: (ms: number) => (wall += ms) };
+    const users = createOnlineUsers(liveness, (relay) => asked.push(relay));
+    /** A report from a relay, as `site-in` hands it over: the relay is heard first. */
+    const reported = (relay: string, boot: string, d: { add: string[]; remove: string[]; all?: boolean }) => {
+      liveness.heard(relay, boot);
+      users.reported(relay, d);
+    };
+    const ticked = (relay: string, boot: string) => {
+      liveness.heard(relay, boot);
+      users.ticked(relay);
+    };
+    return { liveness, users, asked, reported, ticked, pass: (ms: number) => (wall += ms) };
   };
 
   test('a user is online while any relay reports them', () => {
-    const { online } = setup();
-    online.reported('r1', 'b1', { add: ['alice', 'bob'], remove: [] });
-    online.reported('r2', 'b2', { add: ['alice'], remove: [] });
-    expect(online.count).toBe(2);
-    online.reported('r1', 'b1', { add: [], remove: ['alice'] });
-    expect(online.isOnline('alice')).toBe(true);
-    online.reported('r2', 'b2', { add: [], remove: ['alice'] });
-    expect(online.isOnline('alice')).toBe(false);
-    expect(online.count).toBe(1);
+    const { users, reported } = online();
+    reported('r1', 'b1', { add: ['alice', 'bob'], remove: [] });
+    reported('r2', 'b2', { add: ['alice'], remove: [] });
+    expect(users.count).toBe(2);
+    reported('r1', 'b1', { add: [], remove: ['alice'] });
+    expect(users.isOnline('alice')).toBe(true);
+    reported('r2', 'b2', { add: [], remove: ['alice'] });
+    expect(users.isOnline('alice')).toBe(false);
+    expect(users.count).toBe(1);
   });
 
   test('a relay it has not synced with is asked for its list; a full list replaces what it said', () => {
-    const { online, asked } = setup();
-    online.reported('r1', 'b1', { add: ['alice', 'bob'], remove: [] });
-    online.ticked('r1', 'b1');
+    const { users, asked, reported, ticked } = online();
+    reported('r1', 'b1', { add: ['alice', 'bob'], remove: [] });
+    ticked('r1', 'b1');
     expect(asked).toEqual(['r1']);
-    online.reported('r1', 'b1', { add: ['bob', 'carol'], remove: [], all: true });
-    online.ticked('r1', 'b1');
+    reported('r1', 'b1', { add: ['bob', 'carol'], remove: [], all: true });
+    ticked('r1', 'b1');
     expect(asked).toEqual(['r1']);
-    expect(['alice', 'bob', 'carol'].map(online.isOnline)).toEqual([false, true, true]);
+    expect(['alice', 'bob', 'carol'].map(users.isOnline)).toEqual([false, true, true]);
   });
 
-  test('a restarted relay (new boot) starts afresh', () => {
-    const { online } = setup();
-    online.reported('r1', 'b1', { add: ['alice'], remove: [] });
-    online.reported('r1', 'b2', { add: ['bob'], remove: [] });
-    expect([online.isOnline('alice'), online.isOnline('bob')]).toEqual([false, true]);
+  test('a restarted relay (new boot) starts afresh, and is asked for its list', () => {
+    const { users, asked, reported, ticked } = online();
+    reported('r1', 'b1', { add: ['alice'], remove: [], all: true });
+    reported('r1', 'b2', { add: ['bob'], remove: [] });
+    expect([users.isOnline('alice'), users.isOnline('bob')]).toEqual([false, true]);
+    ticked('r1', 'b2');
+    expect(asked).toEqual(['r1']);
   });
 
   test('a relay silent for the timeout is forgotten; one that ticks is kept', () => {
-    const { online, pass } = setup();
-    online.reported('r1', 'b1', { add: ['alice'], remove: [] });
-    online.reported('r2', 'b2', { add: ['bob'], remove: [] });
+    const { users, liveness, reported, ticked, pass } = online();
+    reported('r1', 'b1', { add: ['alice'], remove: [] });
+    reported('r2', 'b2', { add: ['bob'], remove: [] });
     pass(RELAY_SILENCE_MS - 1);
-    online.ticked('r2', 'b2');
-    expect(online.sweep()).toBe(false);
+    ticked('r2', 'b2');
+    liveness.sweep();
+    expect([users.isOnline('alice'), users.isOnline('bob')]).toEqual([true, true]);
     pass(1);
-    expect(online.sweep()).toBe(true);
-    expect([online.isOnline('alice'), online.isOnline('bob')]).toEqual([false, true]);
-  });
-});
-
-describe('relay: who is online here', () => {
-  const setup = () => {
-    const reports: OnlineReport[] = [];
-    return { users: createUserPresence((d) => reports.push(d)), reports };
-  };
-
-  test('the first socket is reported at once, further ones not', () => {
-    const { users, reports } = setup();
-    users.opened('alice');
-    users.opened('alice');
-    expect(reports).toEqual([{ add: ['alice'], remove: [] }]);
-  });
-
-  test('the last socket closing is reported with the next batch', () => {
-    const { users, reports } = setup();
-    users.opened('alice');
-    users.opened('alice');
-    users.opened('bob');
-    users.closed('alice');
-    users.flush();
-    expect(reports).toHaveLength(2);
-    users.closed('alice');
-    users.closed('bob');
-    users.flush();
-    expect(reports.at(-1)).toEqual({ add: [], remove: ['alice', 'bob'] });
-    users.flush();
-    expect(reports).toHaveLength(3);
-  });
-
-  test('a reconnect before the batch says nothing at all', () => {
-    const { users, reports } = setup();
-    users.opened('alice');
-    users.closed('alice');
-    users.opened('alice');
-    users.flush();
-    expect(reports).toEqual([{ add: ['alice'], remove: [] }]);
-  });
-
-  test('all: the complete list, for a lila-core that asks', () => {
-    const { users, reports } = setup();
-    users.opened('alice');
-    users.opened('bob');
-    users.all();
-    expect(reports.at(-1)).toEqual({ add: ['alice', 'bob'], remove: [], all: true });
+    liveness.sweep();
+    expect([users.isOnline('alice'), users.isOnline('bob')]).toEqual([false, true]);
   });
 });
