@@ -7,6 +7,6 @@ export function randomId(length = 8): string {
   const bytes = randomBytes(length * 2);
   let id = '';
   // 62 does not divide 256: skip bytes ≥ 248 so every character is equally likely.
-  for (let i = 0; i < bytes.length && id.length < length; i++) if (bytes[i]! < 248) id += alphabet[bytes[i]! % 62];
+  for (let i = 0; i < bytes.length && id.length < length; i++) if (bytes[i] < 248) id += alphabet[bytes[i] % 62];
   return id.length === length ? id : randomId(length);
 }
