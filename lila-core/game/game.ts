@@ -78,7 +78,8 @@ export const unchanged = (game: Game): Transition => ok({ game, events: [] });
 export function stamp(game: Game, events: Unstamped[]): Change {
   const stamped = events.map(({ to, ...frame }, i): GameEvent => ({
     ...(to ? { to } : {}),
-    frame: { ...frame, v: game.v + i + 1 },
+    // `t`, `v`, then `d`: the order every frame has on the wire (assign keeps `t` where it is).
+    frame: Object.assign({ t: frame.t, v: game.v + i + 1 }, frame),
   }));
   return { game: { ...game, v: game.v + events.length }, events: stamped };
 }
