@@ -30,7 +30,10 @@ export function createAcks<M extends { sid: string }>(o: {
       if (entry.sending) return void (entry.timer = setTimeout(retry, ANSWER_TIMEOUT_MS));
       if (sends >= MAX_SENDS) return void unanswered.delete(key);
       o.log.warn({ sid: message.sid, sends }, 'no answer from lila-core; sending the move again');
-      void sendUntilAnswered(key, message, sends + 1);
+      // A failed send (Redis closing under it) leaves the move unanswered: the next silence tries again.
+      sendUntilAnswered(key, message, sends + 1).catch((err: Error) =>
+        o.log.warn({ sid: message.sid, sends, err: err.message }, 'could not send the move again'),
+      );
     };
     clearTimeout(unanswered.get(key)?.timer);
     unanswered.set(key, entry);
