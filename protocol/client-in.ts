@@ -125,8 +125,12 @@ export const HARD_FRAME_LIMIT_BYTES = 64 * 1024;
 export const CloseCode = {
   /** A binary frame: we speak JSON text only. */
   binary: 1003,
+  /** A socket that kept sending past its rate limits (ws-server/rate-limit.ts): policy violation. */
+  policy: 1008,
   /** A frame over MAX_FRAME_BYTES. */
   tooBig: 1009,
   /** The relay is shutting down; reconnect elsewhere. */
   restart: 1012,
+  /** The session of the socket's token was revoked (signed out): do not reconnect with that token. */
+  revoked: 4001,
 } as const;

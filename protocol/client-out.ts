@@ -20,6 +20,8 @@ export const ErrorCode = z.enum([
   /** A legal action at the wrong moment: abort after two plies, a second draw offer too soon... */
   'not_allowed_now',
   'unavailable',
+  /** The relay dropped a frame past the socket's rate limits (told at most once a second; a flood is closed with 1008). */
+  'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

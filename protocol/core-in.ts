@@ -23,6 +23,12 @@ const fromSocket = {
   /** From the verified token, never from the payload. `null` for a socket without a token. */
   user: z.string().nullable(),
   room: z.string().refine(isRoomName, 'a room name'),
+  /**
+   * When the relay received the client's action, in ms since the epoch, by the relay's clock (never
+   * from the payload): lila-core charges a move's think time up to here, not up to when its queue
+   * got to it. Set on client actions; absent on `join` and `leave`.
+   */
+  at: z.number().int().nonnegative().optional(),
 };
 
 /**
@@ -55,6 +61,14 @@ export const VersionsAsk = z.object({
 });
 
 /**
+ * The relay asks for lila-core's whole list of revoked sessions, answered with `revoked` pages on
+ * its channel: whenever its subscription to Redis is made or made again (it starts, or it may have
+ * missed revocations while cut off), and again every few seconds until the list has come.
+ * Unnumbered, like `tick`: asking twice is harmless.
+ */
+export const RevocationsAsk = z.object({ ...fromRelay, t: z.literal('revocations') });
+
+/**
  * A socket left a game room (closed, or its upgrade failed after `join`): lila-core counts the
  * crowd and notices a player gone from what relays say joined and left.
  */
@@ -78,7 +92,7 @@ export const Online = z.object({
   d: z.object({ add: z.array(z.string()), remove: z.array(z.string()), all: z.boolean().optional() }),
 });
 
-export const CoreIn = z.union([Tick, VersionsAsk, Online, SocketEnvelope]);
+export const CoreIn = z.union([Tick, VersionsAsk, RevocationsAsk, Online, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;
 
 /** The one way a relay's message for `site-in` becomes text. */

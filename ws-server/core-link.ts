@@ -47,8 +47,9 @@ export function createCoreLink(o: {
   const acks = createAcks<SocketMessage>({ send: (message) => deliver(message, true), log: o.log });
 
   return {
-    action(sid: string, user: string | null, room: RoomName, action: ClientAction): Promise<boolean> {
-      const message: SocketMessage = { sid, user, room, ...action };
+    /** `at`: when the relay received the action (ms since the epoch), stamped on its envelope. */
+    action(sid: string, user: string | null, room: RoomName, action: ClientAction, at: number): Promise<boolean> {
+      const message: SocketMessage = { sid, user, room, at, ...action };
       if (action.t === 'move' && action.d.a !== undefined) return acks.send(sid, action.d.a, message);
       return deliver(message, action.t === 'move');
     },

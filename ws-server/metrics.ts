@@ -31,6 +31,23 @@ export function relayMetrics(registry: Registry, held: Held) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    rateLimited: new Counter({
+      name: 'lila_relay_rate_limited_total',
+      help: 'Client frames dropped past their socket rate limit, by kind (move, chat, other).',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    floodClosed: new Counter({
+      name: 'lila_relay_flood_closed_total',
+      help: 'Sockets closed (1008) for sending past their rate limits again and again.',
+      registers,
+    }),
+    upgradesRefused: new Counter({
+      name: 'lila_relay_upgrades_refused_total',
+      help: 'Socket upgrades refused, by the code of their error (forbidden_origin, bad_token, unavailable...).',
+      labelNames: ['code'] as const,
+      registers,
+    }),
     repairs: new Counter({
       name: 'lila_relay_room_repairs_total',
       help: 'Rooms found missing events: replay asked of lila-core, or given up (their sockets reconnect).',

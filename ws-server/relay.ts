@@ -70,7 +70,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   listenToBus({ subscriber, ownChannel, rooms, repair, core, sockets, send, users, metrics, log });
   serveHttp(app, { registry, connected, ready, startedAt, connections: () => sockets.size });
   app.ws<SocketData>('/*', {
-    ...socketEvents({ relayId, sockets, rooms, core, users, send, metrics, tap }),
+    ...socketEvents({ relayId, sockets, rooms, core, users, send, metrics, log, tap }),
     upgrade: createUpgrade({ secret: config.secret, ready, draining: () => draining, rooms, core, log }),
   });
 

@@ -2,6 +2,7 @@ import type { WebSocket } from 'uWebSockets.js';
 import type { RoomName } from '../protocol/channels.js';
 import type { Endpoint } from '../protocol/client-in.js';
 import type { Role } from './audience.js';
+import type { SocketLimits } from './rate-limit.js';
 import type { Route } from './routes.js';
 
 /** What the relay knows of one socket, set at its upgrade. */
@@ -17,6 +18,8 @@ export type SocketData = {
   topics: string[];
   /** /play, /watch and /lobby: what the socket catches up with when it opens, then undefined. */
   game?: { role: Role; state: Buffer; stateV?: number; asked?: number };
+  /** The socket's rate limits (rate-limit.ts), written in place at each frame. */
+  limits: SocketLimits;
   closed: boolean;
 };
 export type Socket = WebSocket<SocketData>;

@@ -2,6 +2,7 @@ import type { WebSocketBehavior } from 'uWebSockets.js';
 import { isGameRoom } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
 import { encodeFrame, errorFrame } from '../protocol/client-out.js';
+import type { Logger } from '../src/log.js';
 import type { Tap } from '../src/tap.js';
 import { catchUp } from './catch-up.js';
 import type { CoreLink } from './core-link.js';
@@ -9,6 +10,7 @@ import type { FanOut } from './fan-out.js';
 import { readFrame } from './frames.js';
 import type { RelayMetrics } from './metrics.js';
 import type { OnlineHere } from './online-here.js';
+import { admit, kindOf, type Kind, type Verdict } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js';
 
@@ -31,9 +33,27 @@ export function socketEvents(o: {
   users: OnlineHere;
   send: FanOut['send'];
   metrics: RelayMetrics;
+  log: Logger;
   tap?: Tap;
 }): Omit<WebSocketBehavior<SocketData>, 'upgrade'> {
   const { sockets, rooms, core, users, send, metrics, tap } = o;
+  /** Bound once: a flood's dropped frames are counted without building labels each time. */
+  const limitedOf = { move: counted('move'), chat: counted('chat'), other: counted('other') };
+  function counted(kind: Kind) {
+    metrics.rateLimited.inc({ kind }, 0);
+    return metrics.rateLimited.labels({ kind });
+  }
+
+  /** A frame past the socket's limits: dropped, said once in a while, or the end of a flooding socket. */
+  function limited(ws: Socket, kind: Kind, verdict: Exclude<Verdict, 'pass'>): void {
+    limitedOf[kind].inc();
+    if (verdict === 'drop-and-tell')
+      return send(ws, errorFrame('rate_limited', `too many frames (${kind}): dropped; slow down`));
+    if (verdict !== 'close') return;
+    metrics.floodClosed.inc();
+    o.log.info({ sid: ws.getUserData().sid, user: ws.getUserData().user, kind }, 'closing a flooding socket');
+    ws.end(CloseCode.policy, 'rate limit exceeded');
+  }
 
   return {
     // uWS drops the connection past this; below it we close politely with 1009 ourselves.
@@ -66,6 +86,8 @@ export function socketEvents(o: {
         return ws.end(CloseCode.binary, 'binary frames are not accepted');
       }
       const data = ws.getUserData();
+      // Frames still buffered behind our close (a flood's) are not read.
+      if (data.closed) return;
       if (message.byteLength > MAX_FRAME_BYTES) {
         metrics.refused.inc({ reason: 'too_big' });
         tap?.({ dir: 'in', sid: data.sid, raw: Buffer.from(message).toString('utf8') });
@@ -78,13 +100,18 @@ export function socketEvents(o: {
         metrics.framesIn.inc({ type: 'ping' });
         return send(ws, PONG);
       }
+      // When the relay received it: the limits' time, and the stamp lila-core charges think time to.
+      const at = Date.now();
+      const kind = kindOf(frame.kind === 'action' ? frame.action.t : undefined);
+      const verdict = admit(data.limits, kind, at);
+      if (verdict !== 'pass') return limited(ws, kind, verdict);
       if (frame.kind === 'refused') {
         metrics.refused.inc({ reason: frame.code });
         return send(ws, errorFrame(frame.code, frame.message));
       }
       const { action } = frame;
       metrics.framesIn.inc({ type: action.t });
-      core.action(data.sid, data.user, data.route.room, action).then(
+      core.action(data.sid, data.user, data.route.room, action, at).then(
         (delivered) => {
           if (delivered || data.closed) return;
           if (action.t === 'move' && action.d.a !== undefined) core.answered(data.sid, action.d.a);

@@ -6,6 +6,7 @@ import type { Logger } from '../src/log.js';
 import { roleTopic } from './audience.js';
 import { authenticate, type Refusal } from './auth.js';
 import type { CoreLink, JoinAnswer } from './core-link.js';
+import { newLimits } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { route, versionFrom } from './routes.js';
 import { joinsThroughCore, type SocketData } from './socket-data.js';
@@ -98,7 +99,7 @@ export function createUpgrade(o: {
       // response, and when the upgrade reallocated it in place, it reads WebSocket memory as response
       // flags and may close the new socket (1006) right after its open. uWS warns once about the write.
       res.upgrade<SocketData>(
-        { sid, user, path, route: target, rooms: joined, topics, game, closed: false },
+        { sid, user, path, route: target, rooms: joined, topics, game, limits: newLimits(Date.now()), closed: false },
         key,
         protocol,
         extensions,
