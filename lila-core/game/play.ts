@@ -21,13 +21,13 @@ import { automaticDraw, positionKey } from './repetition.js';
 /** Playing, resigning, aborting and running out of time. */
 
 /**
- * A move already played: the relay sent it again (same socket, an ack id not above the last), or
- * the client did after reconnecting on a new socket (the same ack id and the same move).
+ * A move already played, sent again: the same ack id with the same move as the side's last one,
+ * from any socket (the relay's resend, or the client's after reconnecting). Anything else is a new
+ * move, played or refused: a lower ack id (a client that numbers afresh) is never acked unplayed.
  */
 const sentAgain = (game: Game, color: Color, origin: MoveOrigin, uci: string) => {
   const last = game.lastMoveFrom[color];
-  if (last === undefined) return false;
-  return (last.sid === origin.sid && origin.a <= last.a) || (last.a === origin.a && last.u === uci);
+  return last !== undefined && last.a === origin.a && last.u === uci;
 };
 
 /** Fewer than two plies: either side may still abort instead of playing. */

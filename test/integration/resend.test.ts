@@ -112,3 +112,28 @@ test('a move sent twice with the same ack id is played once, and acked each time
   expect(await w.next()).toMatchObject({ t: 'error', d: { code: 'not_your_turn' } });
   w.close();
 });
+
+test('a lower ack id from the same socket is a new move: played and acked, never acked and dropped (900, then 104)', async () => {
+  const [white, black] = [await newUser(stack, 'w'), await newUser(stack, 'b')];
+  const gameId = await newGame(stack, white, black);
+  const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
+  const b = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${black.token}`);
+  for (const s of [w, b]) await s.next((f) => f.t === 'state');
+  w.send({ t: 'move', d: { u: 'e2e4', a: 900 } });
+  expect(await w.next((f) => f.t === 'ack')).toEqual({ t: 'ack', d: 900 });
+  b.send({ t: 'move', d: { u: 'e7e5', a: 1 } });
+  expect(await b.next((f) => f.t === 'ack')).toEqual({ t: 'ack', d: 1 });
+  // A lower ack id than the last (a client that numbers its moves afresh) is a new move: played.
+  w.send({ t: 'move', d: { u: 'g1f3', a: 104 } });
+  expect(await w.next((f) => f.t === 'move' && f.v === 3)).toMatchObject({ d: { uci: 'g1f3' } });
+  expect(await w.next((f) => f.t === 'ack' || f.t === 'error')).toEqual({ t: 'ack', d: 104 });
+  // Out of turn, a lower ack id is refused with an error, not acked.
+  w.send({ t: 'move', d: { u: 'd2d4', a: 50 } });
+  expect(await w.next((f) => f.t === 'ack' || f.t === 'error')).toMatchObject({
+    t: 'error',
+    d: { code: 'not_your_turn' },
+  });
+  expect(await getGame(stack, gameId)).toMatchObject({ moves: ['e2e4', 'e7e5', 'g1f3'], v: 3 });
+  w.close();
+  b.close();
+});
