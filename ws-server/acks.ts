@@ -5,6 +5,15 @@ const ANSWER_TIMEOUT_MS = 3000;
 const MAX_SENDS = 5;
 /** Answered moves remembered, to recognise a second answer. */
 const ANSWERED_KEPT = 10_000;
+/**
+ * Unanswered moves at most, per socket and in all: past them a new move is refused, not tracked.
+ * A client waits for each ack before its next move (a premove or two, a few resent after a
+ * reconnect), and lila-core answers in milliseconds; while it is away, held moves stop at 1,000.
+ */
+export const MAX_UNANSWERED_PER_SOCKET = 32;
+export const MAX_UNANSWERED = 10_000;
+
+type Entry = { timer: NodeJS.Timeout; sending: boolean };
 
 /**
  * Moves stamped with an ack id `a`, sent again until lila-core answers them (an ack once the move is
@@ -17,33 +26,62 @@ export function createAcks<M extends { sid: string }>(o: {
   send: (message: M) => Promise<boolean>;
   log: Logger;
 }) {
-  /** Stamped moves lila-core has not answered yet, by `sid a`. */
-  const unanswered = new Map<string, { timer: NodeJS.Timeout; sending: boolean }>();
-  /** The latest answered ones, to recognise a second answer (to a move sent again). */
+  /** Stamped moves lila-core has not answered yet, by socket, then by ack id; and how many in all. */
+  const unanswered = new Map<string, Map<number, Entry>>();
+  let total = 0;
+  /** The latest answered ones, by `sid a`, to recognise a second answer (to a move sent again). */
   const answeredLately = new Set<string>();
 
+  const entryOf = (sid: string, a: number): Entry | undefined => unanswered.get(sid)?.get(a);
+  /** Stops waiting for the move: true if it was waited for. */
+  function drop(sid: string, a: number): boolean {
+    const moves = unanswered.get(sid);
+    const entry = moves?.get(a);
+    if (!moves || !entry) return false;
+    clearTimeout(entry.timer);
+    moves.delete(a);
+    total--;
+    if (!moves.size) unanswered.delete(sid);
+    return true;
+  }
+
   /** Sends a stamped move, and again after each silence, until answered or MAX_SENDS. */
-  function sendUntilAnswered(key: string, message: M, sends = 1): Promise<boolean> {
-    const entry = { sending: true, timer: setTimeout(() => retry(), ANSWER_TIMEOUT_MS) };
+  function sendUntilAnswered(sid: string, a: number, message: M, sends = 1): Promise<boolean> {
+    const entry: Entry = { sending: true, timer: setTimeout(() => retry(), ANSWER_TIMEOUT_MS) };
     const retry = () => {
-      if (unanswered.get(key) !== entry) return;
+      if (entryOf(sid, a) !== entry) return;
       if (entry.sending) return void (entry.timer = setTimeout(retry, ANSWER_TIMEOUT_MS));
-      if (sends >= MAX_SENDS) return void unanswered.delete(key);
-      o.log.warn({ sid: message.sid, sends }, 'no answer from lila-core; sending the move again');
+      if (sends >= MAX_SENDS) return void drop(sid, a);
+      o.log.warn({ sid, sends }, 'no answer from lila-core; sending the move again');
       // A failed send (Redis closing under it) leaves the move unanswered: the next silence tries again.
-      sendUntilAnswered(key, message, sends + 1).catch((err: Error) =>
-        o.log.warn({ sid: message.sid, sends, err: err.message }, 'could not send the move again'),
+      sendUntilAnswered(sid, a, message, sends + 1).catch((err: Error) =>
+        o.log.warn({ sid, sends, err: err.message }, 'could not send the move again'),
       );
     };
-    clearTimeout(unanswered.get(key)?.timer);
-    unanswered.set(key, entry);
+    const moves = unanswered.get(sid) ?? new Map<number, Entry>();
+    const previous = moves.get(a);
+    if (previous) clearTimeout(previous.timer);
+    else total++;
+    unanswered.set(sid, moves.set(a, entry));
     return o.send(message).finally(() => (entry.sending = false));
   }
 
   return {
+    /**
+     * Whether the move `sid` stamped `a` would be one too many to wait for: `socket` past
+     * MAX_UNANSWERED_PER_SOCKET of its own, `relay` past MAX_UNANSWERED in all. The same move
+     * sent again takes no more room.
+     */
+    full(sid: string, a: number): 'socket' | 'relay' | undefined {
+      const moves = unanswered.get(sid);
+      if (moves?.has(a)) return undefined;
+      if ((moves?.size ?? 0) >= MAX_UNANSWERED_PER_SOCKET) return 'socket';
+      return total >= MAX_UNANSWERED ? 'relay' : undefined;
+    },
+
     /** Sends the move `sid` stamped `a`; resolves to whether lila-core received its first send. */
     send(sid: string, a: number, message: M): Promise<boolean> {
-      return sendUntilAnswered(`${sid} ${a}`, message);
+      return sendUntilAnswered(sid, a, message);
     },
 
     /**
@@ -52,8 +90,7 @@ export function createAcks<M extends { sid: string }>(o: {
      */
     answered(sid: string, a: number): boolean {
       const key = `${sid} ${a}`;
-      clearTimeout(unanswered.get(key)?.timer);
-      if (unanswered.delete(key)) {
+      if (drop(sid, a)) {
         answeredLately.add(key);
         if (answeredLately.size > ANSWERED_KEPT) answeredLately.delete(answeredLately.values().next().value!);
         return true;
@@ -63,15 +100,16 @@ export function createAcks<M extends { sid: string }>(o: {
 
     /** The socket closed: its moves are no longer waited for. */
     forget(sid: string): void {
-      for (const [key, entry] of unanswered)
-        if (key.startsWith(`${sid} `)) {
-          clearTimeout(entry.timer);
-          unanswered.delete(key);
-        }
+      for (const a of [...(unanswered.get(sid)?.keys() ?? [])]) drop(sid, a);
+    },
+
+    /** Moves waited for, in all. */
+    get size(): number {
+      return total;
     },
 
     close(): void {
-      for (const entry of unanswered.values()) clearTimeout(entry.timer);
+      for (const moves of unanswered.values()) for (const entry of moves.values()) clearTimeout(entry.timer);
     },
   };
 }

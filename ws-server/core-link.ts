@@ -54,6 +54,11 @@ export function createCoreLink(o: {
       return deliver(message, action.t === 'move');
     },
 
+    /**
+     * Whether a move stamped `a` would be one too many awaiting lila-core's answer: `socket` (this
+     * socket has MAX_UNANSWERED_PER_SOCKET), `relay` (MAX_UNANSWERED in all). Refused, not sent.
+     */
+    unansweredFull: (sid: string, a: number): 'socket' | 'relay' | undefined => acks.full(sid, a),
     /** lila-core answered the move, or the socket gave up on it: false for a second answer. */
     answered: (sid: string, a: number): boolean => acks.answered(sid, a),
     /** The socket closed: its moves are no longer waited for. */

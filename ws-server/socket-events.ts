@@ -1,7 +1,7 @@
 import type { WebSocketBehavior } from 'uWebSockets.js';
 import { isGameRoom } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
-import { encodeFrame, errorFrame } from '../protocol/client-out.js';
+import { encodeFrame, errorFrame, type ErrorCode } from '../protocol/client-out.js';
 import type { Logger } from '../src/log.js';
 import type { Tap } from '../src/tap.js';
 import { catchUp } from './catch-up.js';
@@ -16,6 +16,12 @@ import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js
 
 /** The answer to a ping, encoded once. */
 const PONG = encodeFrame(0);
+
+/** A stamped move refused because too many await lila-core's answer: this socket's, or the relay's. */
+const unansweredRefusal: Record<'socket' | 'relay', [ErrorCode, string]> = {
+  socket: ['rate_limited', 'too many moves awaiting an answer; wait for their acks'],
+  relay: ['unavailable', 'the game server is slow to answer; try again in a moment'],
+};
 
 const socketLabels = (data: SocketData) => ({ endpoint: data.route.endpoint, auth: data.user ? 'user' : 'anonymous' });
 
@@ -111,6 +117,11 @@ export function socketEvents(o: {
       }
       const { action } = frame;
       metrics.framesIn.inc({ type: action.t });
+      const full = action.t === 'move' && action.d.a !== undefined && core.unansweredFull(data.sid, action.d.a);
+      if (full) {
+        metrics.refused.inc({ reason: `unanswered_${full}` });
+        return send(ws, errorFrame(...unansweredRefusal[full]));
+      }
       core.action(data.sid, data.user, data.route.room, action, at).then(
         (delivered) => {
           if (delivered || data.closed) return;

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import pino from 'pino';
-import { createAcks } from '../../ws-server/acks.js';
+import { createAcks, MAX_UNANSWERED, MAX_UNANSWERED_PER_SOCKET } from '../../ws-server/acks.js';
 
 /** Stamped moves sent again until lila-core answers; a second answer recognised. */
 
@@ -48,4 +48,48 @@ test('a send again that fails is logged and tried after the next silence, never 
     expect.stringContaining('could not send the move again'),
   );
   acks.close();
+});
+
+describe('bounded: the unanswered moves of a socket, and of the relay', () => {
+  const never = () => new Promise<boolean>(() => undefined);
+  const moveOf = (sid: string): Message => ({ sid, t: 'move' });
+
+  test('a socket past MAX_UNANSWERED_PER_SOCKET unanswered moves is refused ("socket"); an answer makes room', () => {
+    const acks = createAcks({ send: never, log: silent });
+    for (let a = 0; a < MAX_UNANSWERED_PER_SOCKET; a++) {
+      expect(acks.full('s1', a)).toBeUndefined();
+      void acks.send('s1', a, move);
+    }
+    expect(acks.full('s1', MAX_UNANSWERED_PER_SOCKET)).toBe('socket');
+    // The same move sent again by the socket takes no more room; another socket is not affected.
+    expect(acks.full('s1', 3)).toBeUndefined();
+    expect(acks.full('s2', 1)).toBeUndefined();
+    acks.answered('s1', 3);
+    expect(acks.full('s1', MAX_UNANSWERED_PER_SOCKET)).toBeUndefined();
+    acks.close();
+  });
+
+  test('the relay past MAX_UNANSWERED in all is refused ("relay"); a socket closing frees its moves', () => {
+    const acks = createAcks({ send: never, log: silent });
+    const sockets = Math.ceil(MAX_UNANSWERED / MAX_UNANSWERED_PER_SOCKET);
+    let sent = 0;
+    for (let s = 0; s < sockets; s++)
+      for (let a = 0; a < MAX_UNANSWERED_PER_SOCKET && sent < MAX_UNANSWERED; a++, sent++)
+        void acks.send(`s${s}`, a, moveOf(`s${s}`));
+    expect(acks.size).toBe(MAX_UNANSWERED);
+    expect(acks.full('newcomer', 1)).toBe('relay');
+    acks.forget('s0');
+    expect(acks.size).toBe(MAX_UNANSWERED - MAX_UNANSWERED_PER_SOCKET);
+    expect(acks.full('newcomer', 1)).toBeUndefined();
+    acks.close();
+  });
+
+  test('a move given up after MAX_SENDS silences leaves the count', async () => {
+    const acks = createAcks({ send: () => Promise.resolve(true), log: silent });
+    void acks.send('s1', 1, move);
+    expect(acks.size).toBe(1);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(acks.size).toBe(0);
+    acks.close();
+  });
 });
