@@ -5,6 +5,7 @@ import { runService } from '../src/process.js';
 import { sessionSecret } from '../src/secret.js';
 import { openTap } from '../src/tap.js';
 import { startCore } from './core.js';
+import { ScryptN } from './users/passwords.js';
 
 const env = loadConfig({
   ...commonEnv,
@@ -20,6 +21,7 @@ const env = loadConfig({
     .min(60)
     .default(30 * 24 * 3600),
   TAP: z.string().optional(),
+  SCRYPT_N: ScryptN,
   ADMINS: z
     .string()
     .regex(/^[A-Za-z0-9_,-]*$/, 'comma-separated user ids')
@@ -37,6 +39,7 @@ runService('lila-core', log, () =>
       mongoUrl: env.MONGO_URL,
       secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
       sessionTtlSeconds: env.SESSION_TTL,
+      scryptN: env.SCRYPT_N,
       admins: env.ADMINS,
       tap: openTap(env.TAP, 'core'),
     },

@@ -1,11 +1,20 @@
 import { z } from 'zod';
-import { ChallengeColor, ClockConfig } from './game.js';
+import { ANONYMOUS_PREFIX, ChallengeColor, ClockConfig } from './game.js';
 
 /** Bodies of the HTTP API on lila-core. */
 
+/**
+ * An account's name; its id is the name lowercased. Never `anon-…` in any case: anonymous players'
+ * ids are public (game JSON, seeks) and `anon-` prefixed, and such an account would take over
+ * that player's games.
+ */
 export const UserName = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{2,20}$/, 'a name of 2 to 20 characters among A-Z, a-z, 0-9, _ and -');
+  .regex(/^[A-Za-z0-9_-]{2,20}$/, 'a name of 2 to 20 characters among A-Z, a-z, 0-9, _ and -')
+  .refine(
+    (name) => !name.toLowerCase().startsWith(ANONYMOUS_PREFIX),
+    'names beginning with anon- are kept for anonymous players',
+  );
 
 export const Password = z.string().min(4, 'at least 4 characters').max(256, 'at most 256 characters');
 

@@ -1,31 +1,14 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { isAnonymous, type Player } from '../../protocol/game.js';
+import type { Logger } from '../../src/log.js';
+import type { Passwords } from './passwords.js';
 import type { UserStore } from './store.js';
 
-/** Accounts: creation, sign-in and names. Passwords are kept only as salted scrypt hashes. */
+/**
+ * Accounts: creation, sign-in and names. Passwords are kept only as salted scrypt hashes
+ * (passwords.ts); one made at an older cost is hashed again at the current one on sign-in.
+ */
 
-const SCRYPT: ScryptOptions = { N: 16384, r: 8, p: 1 };
-const KEY_LENGTH = 64;
-
-const derive = (password: string, salt: Buffer) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scrypt(password, salt, KEY_LENGTH, SCRYPT, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-
-async function hash(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  return `scrypt$${salt.toString('base64')}$${(await derive(password, salt)).toString('base64')}`;
-}
-
-async function matches(password: string, stored: string): Promise<boolean> {
-  const [, salt, key] = stored.split('$');
-  if (!salt || !key) return false;
-  const expected = Buffer.from(key, 'base64');
-  const actual = await derive(password, Buffer.from(salt, 'base64'));
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-export function createAccounts(users: UserStore) {
+export function createAccounts(users: UserStore, passwords: Passwords, log: Logger) {
   const find = async (id: string): Promise<Player | undefined> => {
     const user = await users.findOne({ _id: id.toLowerCase() }, { projection: { name: 1 } });
     return user ? { id: user._id, name: user.name } : undefined;
@@ -36,7 +19,7 @@ export function createAccounts(users: UserStore) {
     async create(name: string, password: string): Promise<Player | undefined> {
       const id = name.toLowerCase();
       try {
-        await users.insertOne({ _id: id, name, password: await hash(password), createdAt: new Date() });
+        await users.insertOne({ _id: id, name, password: await passwords.hash(password), createdAt: new Date() });
       } catch (err) {
         // MongoDB's duplicate key: the id, that is the name in any case, is taken.
         if ((err as { code?: number }).code === 11000) return undefined;
@@ -44,9 +27,21 @@ export function createAccounts(users: UserStore) {
       }
       return { id, name };
     },
+    /**
+     * The player whose name and password these are. Never an `anon-` account: such names are refused
+     * at creation, and one made before that rule would take over an anonymous player's games.
+     */
     async authenticate(name: string, password: string): Promise<Player | undefined> {
       const user = await users.findOne({ _id: name.toLowerCase() });
-      if (!user || !(await matches(password, user.password))) return undefined;
+      if (!user || isAnonymous(user._id)) return undefined;
+      const { ok, stale } = await passwords.verify(password, user.password);
+      if (!ok) return undefined;
+      if (stale)
+        await passwords
+          .hash(password)
+          .then((hash) => users.updateOne({ _id: user._id, password: user.password }, { $set: { password: hash } }))
+          // The sign-in stands: the old hash still verifies, and is hashed again at the next one.
+          .catch((err: Error) => log.warn({ err: err.message, user: user._id }, 'could not rehash a password'));
       return { id: user._id, name: user.name };
     },
     find,

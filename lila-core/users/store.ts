@@ -7,7 +7,7 @@ export type Perf = Glicko & { games: number };
 
 /**
  * One document per account, in `users`; this is the only module that opens the collection.
- * The id is the lowercased name; the password is kept only as a salted scrypt hash (accounts.ts).
+ * The id is the lowercased name; the password is kept only as a salted scrypt hash (passwords.ts).
  * Ratings and game counts come with the first finished game (ratings.ts): accounts made before
  * ratings existed have neither, and read as defaults.
  */
