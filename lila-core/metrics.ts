@@ -23,7 +23,10 @@ export function coreMetrics(registry: Registry) {
 export type CoreMetrics = ReturnType<typeof coreMetrics>;
 
 /** What lila-core holds right now, read at each scrape. */
-export function liveGauges(registry: Registry, live: { games: () => number; users: () => number }): void {
+export function liveGauges(
+  registry: Registry,
+  live: { games: () => number; users: () => number; challenges: () => number; revoked: () => number },
+): void {
   const registers = [registry];
   new Gauge({
     name: 'lila_core_live_games',
@@ -39,6 +42,22 @@ export function liveGauges(registry: Registry, live: { games: () => number; user
     registers,
     collect() {
       this.set(live.users());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_open_challenges',
+    help: 'Challenges not yet answered nor expired (bounded).',
+    registers,
+    collect() {
+      this.set(live.challenges());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_revoked_sessions',
+    help: 'Revoked sessions whose tokens have not expired yet (bounded).',
+    registers,
+    collect() {
+      this.set(live.revoked());
     },
   });
 }

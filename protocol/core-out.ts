@@ -84,6 +84,23 @@ export const Replay = RoomEvent.extend({ t: z.literal('replay'), room: z.string(
  */
 export const Versions = z.object({ t: z.literal('versions'), d: z.record(z.string(), z.number().int().nonnegative()) });
 
+/** At most this many revoked sessions in one `revoked` message: a whole list comes in pages. */
+export const REVOKED_PAGE = 1000;
+
+/**
+ * Revoked sessions (`DELETE /api/session`), each with its token's expiry in seconds, after which
+ * the token is refused anyway and the relay forgets it. On `relays`: one revocation, as it happens.
+ * On `relays` when lila-core starts, and on `relay:<id>` when that relay asks (`revocations`):
+ * lila-core's whole list, in pages, `last` on the final one. A relay closes the sockets opened with
+ * those sessions (4001) and refuses them at upgrade (401).
+ */
+export const Revoked = z.object({
+  t: z.literal('revoked'),
+  d: z.array(z.object({ id: z.string().min(1).max(64), exp: z.number().int() })).max(REVOKED_PAGE),
+  last: z.literal(true).optional(),
+});
+export type Revoked = z.infer<typeof Revoked>;
+
 export const CoreOut = z.discriminatedUnion('t', [
   Sync,
   Probe,
@@ -95,5 +112,6 @@ export const CoreOut = z.discriminatedUnion('t', [
   CoreUp,
   Versions,
   Replay,
+  Revoked,
 ]);
 export type CoreOut = z.infer<typeof CoreOut>;

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RELAYS, Room } from '../protocol/channels.js';
+import type { Revoked } from '../protocol/core-out.js';
 import { decodeCoreOut, encodeCoreOut } from '../protocol/wire.js';
 import type { Logger } from '../src/log.js';
 import type { CoreLink } from './core-link.js';
@@ -28,6 +29,8 @@ export function listenToBus(o: {
   send: FanOut['send'];
   users: OnlineHere;
   metrics: RelayMetrics;
+  /** Revoked sessions heard (revocations.ts). */
+  revoked?: (message: Revoked) => void;
   log: Logger;
 }): void {
   const { subscriber, rooms, repair, core, log } = o;
@@ -78,6 +81,8 @@ export function listenToBus(o: {
         return repair.checkAll();
       case 'versions':
         return repair.versions(header.d);
+      case 'revoked':
+        return o.revoked?.(header);
     }
   });
 }

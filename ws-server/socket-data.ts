@@ -20,6 +20,8 @@ export type SocketData = {
   game?: { role: Role; state: Buffer; stateV?: number; asked?: number };
   /** The socket's rate limits (rate-limit.ts), written in place at each frame. */
   limits: SocketLimits;
+  /** The session id of its token (revocations.ts closes the socket when it is revoked). */
+  session?: string;
   closed: boolean;
 };
 export type Socket = WebSocket<SocketData>;

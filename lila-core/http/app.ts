@@ -1,13 +1,11 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import { ANONYMOUS_PREFIX, GameId } from '../../protocol/game.js';
-import { AccountCreate, ChallengeCreate, SessionCreate, UserGamesQuery } from '../../protocol/http.js';
+import { GameId } from '../../protocol/game.js';
+import { AccountCreate, ChallengeCreate, UserGamesQuery } from '../../protocol/http.js';
 import type { UserGamesJson } from '../../protocol/user.js';
-import { randomId } from '../ids.js';
 import type { Logger } from '../../src/log.js';
 import type { Tap } from '../../src/tap.js';
-import { signToken } from '../../src/token.js';
 import type { ChallengeRefusalCode, Challenges } from '../challenges.js';
 import { toJson } from '../game/game.js';
 import type { Games } from '../game/games.js';
@@ -16,9 +14,11 @@ import type { Refusal } from '../result.js';
 import type { Health } from '../health.js';
 import type { Accounts } from '../users/accounts.js';
 import type { Profiles } from '../users/profiles.js';
+import type { Revocations } from '../users/revocations.js';
 import { announceRoutes, type AnnounceDeps } from './announce.js';
 import { requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
+import { sessionRoutes } from './sessions.js';
 import { tapRequests } from './tap.js';
 import { usersStatusRoutes, type UsersStatusDeps } from './users-status.js';
 
@@ -28,6 +28,7 @@ const CHALLENGE_STATUS: Record<ChallengeRefusalCode, number> = {
   rated_needs_account: 400,
   not_found: 404,
   forbidden: 403,
+  too_many_challenges: 429,
 };
 const challengeRefused = (refusal: Refusal<ChallengeRefusalCode>) =>
   new HttpError(CHALLENGE_STATUS[refusal.code], refusal.code, refusal.message);
@@ -37,6 +38,8 @@ export type HttpDeps = {
   challenges: Challenges;
   games: Games;
   profiles: Profiles;
+  /** Revoked sessions: refused by every route, and `DELETE /api/session` adds to them. */
+  revocations: Revocations;
   secret: string;
   sessionTtlSeconds: number;
   now: () => number;
@@ -48,7 +51,7 @@ export type HttpDeps = {
   /** Who is online and who plays, for `GET /api/users/status`. */
   status: UsersStatusDeps;
   /** Announcements from the operators. */
-  announce: Omit<AnnounceDeps, 'secret'>;
+  announce: Omit<AnnounceDeps, 'keys'>;
 };
 
 export function createHttpApp(d: HttpDeps): Express {
@@ -58,14 +61,7 @@ export function createHttpApp(d: HttpDeps): Express {
   if (d.tap) app.use(tapRequests(d.tap, d.secret));
   app.use(express.json({ limit: '16kb', strict: false }));
 
-  const session = (user: { id: string; name: string }) => ({
-    token: signToken(d.secret, {
-      userId: user.id,
-      name: user.name,
-      expiresAt: Math.floor(d.now() / 1000) + d.sessionTtlSeconds,
-    }),
-    user,
-  });
+  const keys = { secret: d.secret, isRevoked: d.revocations.isRevoked };
 
   app.get('/metrics', async (_req, res) => {
     res.type(d.metrics.contentType).send(await d.metrics.metrics());
@@ -86,17 +82,10 @@ export function createHttpApp(d: HttpDeps): Express {
     res.status(201).json({ user });
   });
 
-  app.post('/api/session', async (req, res) => {
-    const body = parseBody(SessionCreate, req.body);
-    if (!('name' in body))
-      return void res.status(201).json(session({ id: `${ANONYMOUS_PREFIX}${randomId(10)}`, name: 'Anonymous' }));
-    const user = await d.accounts.authenticate(body.name, body.password);
-    if (!user) throw new HttpError(401, 'bad_credentials', 'wrong name or password');
-    res.status(201).json(session(user));
-  });
+  app.use(sessionRoutes({ ...keys, ...d }));
 
   app.post('/api/challenge/:userId', async (req, res) => {
-    const me = requireSession(d.secret, req);
+    const me = requireSession(keys, req);
     const { clock, color, rated } = parseBody(ChallengeCreate, req.body);
     const dest = await d.accounts.find(String(req.params.userId));
     if (!dest) throw new HttpError(404, 'not_found', 'no such user');
@@ -106,7 +95,7 @@ export function createHttpApp(d: HttpDeps): Express {
   });
 
   app.post('/api/challenge/:id/accept', async (req, res) => {
-    const me = requireSession(d.secret, req);
+    const me = requireSession(keys, req);
     const accepted = await d.challenges.accept(String(req.params.id), me.userId);
     if (!accepted.ok) throw challengeRefused(accepted);
     res.status(201).json({ game: toJson(accepted.value, d.now()) });
@@ -114,7 +103,7 @@ export function createHttpApp(d: HttpDeps): Express {
 
   for (const how of ['decline', 'cancel'] as const)
     app.post(`/api/challenge/:id/${how}`, async (req, res) => {
-      const me = requireSession(d.secret, req);
+      const me = requireSession(keys, req);
       const closed = await d.challenges.close(String(req.params.id), me.userId, how);
       if (!closed.ok) throw challengeRefused(closed);
       res.json({ challenge: closed.value });
@@ -154,7 +143,7 @@ export function createHttpApp(d: HttpDeps): Express {
   });
 
   app.use(usersStatusRoutes(d.status));
-  app.use(announceRoutes({ ...d.announce, secret: d.secret }));
+  app.use(announceRoutes({ ...d.announce, keys }));
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;

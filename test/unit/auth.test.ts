@@ -16,8 +16,8 @@ describe('authenticate an upgrade', () => {
   });
 
   test('a token, from the query or the session cookie, names the user', () => {
-    expect(auth('/play/g1', `token=${token('alice')}`)).toEqual({ ok: true, user: 'alice' });
-    expect(auth('/watch/g1', '', `session=${token('bob')}`)).toEqual({ ok: true, user: 'bob' });
+    expect(auth('/play/g1', `token=${token('alice')}`)).toMatchObject({ ok: true, user: 'alice' });
+    expect(auth('/watch/g1', '', `session=${token('bob')}`)).toMatchObject({ ok: true, user: 'bob' });
   });
 
   test('a token that does not verify: 401 bad_token, with the reason', () => {
@@ -31,7 +31,7 @@ describe('authenticate an upgrade', () => {
   });
 
   test("someone else's user channel: 403", () => {
-    expect(auth('/user/Alice', `token=${token('alice')}`)).toEqual({ ok: true, user: 'alice' });
+    expect(auth('/user/Alice', `token=${token('alice')}`)).toMatchObject({ ok: true, user: 'alice' });
     expect(auth('/user/bob', `token=${token('alice')}`)).toEqual({
       ok: false,
       status: '403 Forbidden',
