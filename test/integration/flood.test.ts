@@ -20,7 +20,9 @@ afterAll(() => stack?.stop());
 
 const BURST = 30_000;
 const FLOOD_FRAMES = 60_000;
-const PLIES = 100;
+const PLIES = 200;
+/** One ply every 40 ms: each player moves 12.5 times a second, a premove on every move of a bullet game. */
+const PLY_EVERY_MS = 40;
 const CLOCK = '{"t":"clock"}';
 const httpOf = (wsUrl: string) => wsUrl.replace(/^ws/, 'http');
 
@@ -56,9 +58,13 @@ test('a spectator flooding clock requests on the other relay is limited, then cl
   const stop = { done: false };
   const flooding = flood(flooder, stop);
   const latencies: number[] = [];
+  let lastSent = 0;
   try {
     for (const [i, uci] of line.entries()) {
       const mover = i % 2 === 0 ? w : b;
+      // Players as fast as premoves go, and no faster: a script is what the limits are for.
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, lastSent + PLY_EVERY_MS - performance.now())));
+      lastSent = performance.now();
       const started = performance.now();
       mover.send({ t: 'move', d: { u: uci, a: i + 1 } });
       await mover.next((f) => f.t === 'ack' && f.d === i + 1, 20_000);
