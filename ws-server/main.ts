@@ -5,6 +5,7 @@ import { createLogger } from '../src/log.js';
 import { runService } from '../src/process.js';
 import { sessionSecret } from '../src/secret.js';
 import { openTap } from '../src/tap.js';
+import { AllowedOriginsEnv } from './origins.js';
 import { startRelay } from './relay.js';
 
 const env = loadConfig({
@@ -18,6 +19,7 @@ const env = loadConfig({
   DRAIN_SPREAD_MS: z.coerce.number().int().min(0).max(600_000).default(4000),
   DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   TAP: z.string().optional(),
+  ALLOWED_ORIGINS: AllowedOriginsEnv,
 });
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
 const drainDeadlineMs = Math.max(env.DRAIN_DEADLINE_MS, env.DRAIN_SPREAD_MS);
@@ -34,6 +36,7 @@ runService(
         relayId,
         redisUrl: env.REDIS_URL,
         secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
+        allowedOrigins: env.ALLOWED_ORIGINS,
         joinTimeoutMs: env.JOIN_TIMEOUT_MS,
         drainSpreadMs: env.DRAIN_SPREAD_MS,
         drainDeadlineMs,

@@ -13,7 +13,9 @@ import { listenOnceRedisIsUp } from './listen.js';
 import { serveHttp } from './http-routes.js';
 import { relayMetrics } from './metrics.js';
 import { createOnlineHere } from './online-here.js';
+import type { AllowedOrigins } from './origins.js';
 import { createRepair } from './repair.js';
+import { createRevocations } from './revocations.js';
 import { createRooms } from './rooms.js';
 import type { Socket, SocketData } from './socket-data.js';
 import { rejoin, socketEvents } from './socket-events.js';
@@ -25,6 +27,8 @@ export type RelayConfig = {
   relayId: string;
   redisUrl: string;
   secret: string;
+  /** Pages whose sockets may be signed in by the session cookie (ALLOWED_ORIGINS). */
+  allowedOrigins: AllowedOrigins;
   joinTimeoutMs: number;
   /** On SIGTERM, sockets are closed over this long, so that they do not all reconnect at once. */
   drainSpreadMs: number;
@@ -36,6 +40,8 @@ export type RelayConfig = {
 
 /** Users whose last socket closed are reported gone in batches this far apart (lila-ws: 5 s). */
 const ONLINE_BATCH_MS = 5_000;
+/** At start, how long the relay waits for lila-core's list of revoked sessions before it listens. */
+const REVOCATIONS_WAIT_MS = 2_000;
 
 /** A relay: its parts wired together, listening once Redis is there (or a little later without it). */
 export async function startRelay(config: RelayConfig, log: Logger) {
@@ -53,6 +59,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const ready = () => connected() && !draining;
   const core = createCoreLink({ relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs, connected });
   const sockets = new Map<string, Socket>();
+  const revocations = createRevocations({ relayId, boot, publisher, subscriber, ownChannel, sockets, log });
   const users = createOnlineHere((d) => core.online(d));
   const registry = createRegistry('lila_relay_');
   const metrics = relayMetrics(registry, { rooms: () => rooms.size, moves: () => core.held });
@@ -67,13 +74,37 @@ export async function startRelay(config: RelayConfig, log: Logger) {
     counted: (outcome) => metrics.repairs.inc({ outcome }),
   });
 
-  listenToBus({ subscriber, ownChannel, rooms, repair, core, sockets, send, users, metrics, log });
+  listenToBus({
+    subscriber,
+    ownChannel,
+    rooms,
+    repair,
+    core,
+    sockets,
+    send,
+    users,
+    metrics,
+    log,
+    revoked: (message) => revocations.heard(message),
+  });
   serveHttp(app, { registry, connected, ready, startedAt, connections: () => sockets.size });
   app.ws<SocketData>('/*', {
     ...socketEvents({ relayId, sockets, rooms, core, users, send, metrics, log, tap }),
-    upgrade: createUpgrade({ secret: config.secret, ready, draining: () => draining, rooms, core, log }),
+    upgrade: createUpgrade({
+      secret: config.secret,
+      revoked: revocations,
+      allowedOrigins: config.allowedOrigins,
+      ready,
+      draining: () => draining,
+      rooms,
+      core,
+      metrics,
+      log,
+    }),
   });
 
+  // Sockets with a token wait for the revoked sessions (refused 503 until then); lila-core may be away.
+  await revocations.whenKnown(REVOCATIONS_WAIT_MS);
   const listenSocket = await listenOnceRedisIsUp(app, config.port, [publisher, subscriber], log);
   const ticker = setInterval(() => core.tick(), 1000);
   const prober = probeRedis(publisher, ownChannel);
@@ -101,6 +132,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       clearInterval(prober);
       clearInterval(leavers);
       core.close();
+      revocations.close();
       repair.close();
       await Promise.all([within(2_000, publisher.quit()), within(2_000, subscriber.quit())]);
       await tap?.close();

@@ -33,12 +33,18 @@ export function route(path: string): Route | undefined {
 }
 
 /** A `?token=` query parameter, else a `session` cookie. */
-export function tokenFrom(query: string, cookie: string): string | undefined {
+export const tokenFrom = (query: string, cookie: string): string | undefined => tokenSource(query, cookie)?.token;
+
+/**
+ * The token and where it came from: a `?token=` query parameter, else a `session` cookie. The
+ * cookie is ambient (a browser attaches it whichever page opens the socket), the query is not.
+ */
+export function tokenSource(query: string, cookie: string): { token: string; from: 'query' | 'cookie' } | undefined {
   const fromQuery = new URLSearchParams(query).get('token');
-  if (fromQuery) return fromQuery;
+  if (fromQuery) return { token: fromQuery, from: 'query' };
   for (const part of cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === 'session' && v.length) return decodeCookie(v.join('='));
+    if (k === 'session' && v.length) return { token: decodeCookie(v.join('=')), from: 'cookie' };
   }
   return undefined;
 }

@@ -4,8 +4,10 @@ import { isGameRoom, Room, type RoomName } from '../protocol/channels.js';
 import { encodeApiError } from '../protocol/http.js';
 import type { Logger } from '../src/log.js';
 import { roleTopic } from './audience.js';
-import { authenticate, type Refusal } from './auth.js';
+import { authenticate, crossSite, type Refusal, type RevokedSessions } from './auth.js';
 import type { CoreLink, JoinAnswer } from './core-link.js';
+import type { RelayMetrics } from './metrics.js';
+import type { AllowedOrigins } from './origins.js';
 import { newLimits } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { route, versionFrom } from './routes.js';
@@ -27,10 +29,15 @@ const notAdmitted: Record<Exclude<JoinAnswer['status'], 200>, Refusal> = {
  */
 export function createUpgrade(o: {
   secret: string;
+  /** Sessions lila-core revoked: refused here (revocations.ts). */
+  revoked?: RevokedSessions;
+  /** Pages whose sockets may be signed in by the session cookie (ALLOWED_ORIGINS). */
+  allowedOrigins: AllowedOrigins;
   ready: () => boolean;
   draining: () => boolean;
   rooms: Rooms;
   core: CoreLink;
+  metrics: RelayMetrics;
   log: Logger;
 }) {
   const { rooms, core } = o;
@@ -39,6 +46,7 @@ export function createUpgrade(o: {
     const path = req.getUrl();
     const query = req.getQuery() ?? '';
     const cookie = req.getHeader('cookie');
+    const origin = req.getHeader('origin');
     const key = req.getHeader('sec-websocket-key');
     const protocol = req.getHeader('sec-websocket-protocol');
     const extensions = req.getHeader('sec-websocket-extensions');
@@ -46,6 +54,7 @@ export function createUpgrade(o: {
     res.onAborted(() => (aborted = true));
 
     const refuse = ({ status, code, message }: Refusal): void => {
+      o.metrics.upgradesRefused.inc({ code });
       if (aborted) return;
       res.cork(() => {
         res.writeStatus(status).writeHeader('content-type', 'application/json');
@@ -59,7 +68,9 @@ export function createUpgrade(o: {
     if (!target)
       return refuse({ status: '404 Not Found', code: 'not_found', message: `no socket endpoint at ${path}` });
     if (!o.ready()) return unavailable(o.draining() ? 'this relay is restarting' : 'no Redis');
-    const who = authenticate(target, query, cookie, o.secret);
+    const foreign = crossSite(query, cookie, origin, o.allowedOrigins);
+    if (foreign) return refuse(foreign);
+    const who = authenticate(target, query, cookie, o.secret, o.revoked);
     if (!who.ok) return refuse(who);
     const { user } = who;
 
@@ -99,7 +110,18 @@ export function createUpgrade(o: {
       // response, and when the upgrade reallocated it in place, it reads WebSocket memory as response
       // flags and may close the new socket (1006) right after its open. uWS warns once about the write.
       res.upgrade<SocketData>(
-        { sid, user, path, route: target, rooms: joined, topics, game, limits: newLimits(Date.now()), closed: false },
+        {
+          sid,
+          user,
+          path,
+          route: target,
+          rooms: joined,
+          topics,
+          game,
+          limits: newLimits(Date.now()),
+          session: who.session,
+          closed: false,
+        },
         key,
         protocol,
         extensions,

@@ -74,6 +74,9 @@ async function startFakeCore(redisUrl: string) {
   sub.on('message', (_channel: string, raw: string) => {
     const e = JSON.parse(raw) as Envelope & { d: { role: 'play' | 'watch' } };
     if (e.t === 'tick') return;
+    // Relays ask for the revoked sessions before they take sockets with a token: there are none.
+    if (e.t === 'revocations')
+      return void pub.publish(relayChannel(e.relay), encodeCoreOut({ t: 'revoked', d: [], last: true }));
     heard.push(e);
     arrivals.emit('envelope');
     if (e.t === 'join') void answerJoin(e);
