@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { SITE_IN } from '../../protocol/channels.js';
+import { CoreIn } from '../../protocol/core-in.js';
+import type { Service } from '../stack/services.js';
+import { Counter } from './tally.js';
+
+/**
+ * What the fuzzer watches besides its sockets: every message on Redis `site-in` (each must parse
+ * as protocol's CoreIn), the processes' memory (VmRSS, after a full garbage collection asked of
+ * each through its inspector), and their health.
+ */
+
+export class SiteInMonitor {
+  readonly byType = new Counter();
+  invalid = 0;
+  readonly samples: string[] = [];
+  private readonly redis: Redis;
+
+  private constructor(url: string) {
+    this.redis = new Redis(url, { connectionName: 'fuzz:site-in', maxRetriesPerRequest: null });
+    this.redis.on('error', () => undefined); // ioredis reconnects; a gap would show as missing counts
+    this.redis.on('message', (_channel: string, message: string) => this.check(message));
+  }
+
+  static async start(url: string): Promise<SiteInMonitor> {
+    const monitor = new SiteInMonitor(url);
+    await monitor.redis.subscribe(SITE_IN);
+    return monitor;
+  }
+
+  private check(message: string): void {
+    let json: unknown;
+    try {
+      json = JSON.parse(message);
+    } catch {
+      json = undefined;
+    }
+    const parsed = json === undefined ? undefined : CoreIn.safeParse(json);
+    if (parsed?.success) return this.byType.add(parsed.data.t);
+    this.invalid++;
+    this.byType.add('(invalid)');
+    if (this.samples.length < 10)
+      this.samples.push(
+        `${message.slice(0, 500)}${parsed ? ` — ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` : ' — not JSON'}`,
+      );
+  }
+
+  async stop(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Resident memory of a process, in KiB, from /proc (Linux). */
+export function rssKiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  return Number(match[1]);
+}
+
+/** The inspector's WebSocket URL a Node process printed when started with `--inspect=127.0.0.1:0`. */
+export function inspectorUrl(service: Service): string | undefined {
+  for (const line of service.output) {
+    const match = /Debugger listening on (ws:\/\/\S+)/.exec(line);
+    if (match) return match[1];
+  }
+  return undefined;
+}
+
+/** A full garbage collection in that process, through the DevTools protocol. */
+export function collectGarbage(url: string, timeoutMs = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => (ws.terminate(), reject(new Error(`no GC answer from ${url}`))), timeoutMs);
+    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    ws.on('message', (data) => {
+      if ((JSON.parse((data as Buffer).toString()) as { id?: number }).id !== 1) return;
+      clearTimeout(timer);
+      ws.close();
+      resolve();
+    });
+    ws.on('error', (err) => (clearTimeout(timer), reject(err)));
+  });
+}
+
+/** Whether a process still runs. */
+export const running = (service: Service): boolean =>
+  service.process.exitCode === null && service.process.signalCode === null;
+
+/** `GET <url>/health`: its status (0 when nothing answers). */
+export async function healthStatus(httpUrl: string): Promise<number> {
+  try {
+    const res = await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) });
+    await res.text();
+    return res.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** A relay's open sockets, from its `/health`. */
+export async function relayConnections(httpUrl: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(`${httpUrl}/health`, { signal: AbortSignal.timeout(5000) });
+    return ((await res.json()) as { connections?: number }).connections;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The sum of a counter's samples in a process's Prometheus text (`GET /metrics`), 0 when absent. */
+export async function metricSum(httpUrl: string, name: string): Promise<number> {
+  const text = await fetch(`${httpUrl}/metrics`, { signal: AbortSignal.timeout(5000) }).then((res) => res.text());
+  let sum = 0;
+  for (const line of text.split('\n'))
+    if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{'))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
+  return sum;
+}
