@@ -20,6 +20,7 @@ const env = loadConfig({
   DRAIN_DEADLINE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   TAP: z.string().optional(),
   ALLOWED_ORIGINS: AllowedOriginsEnv,
+  RATE_LIMIT_FACTOR: z.coerce.number().min(0.1).max(10_000).default(1),
 });
 const relayId = env.RELAY_ID ?? `${hostname()}-${env.PORT}`;
 const drainDeadlineMs = Math.max(env.DRAIN_DEADLINE_MS, env.DRAIN_SPREAD_MS);
@@ -37,6 +38,7 @@ runService(
         redisUrl: env.REDIS_URL,
         secret: sessionSecret(env.SESSION_SECRET, env.DATA_DIR),
         allowedOrigins: env.ALLOWED_ORIGINS,
+        rateLimitFactor: env.RATE_LIMIT_FACTOR,
         joinTimeoutMs: env.JOIN_TIMEOUT_MS,
         drainSpreadMs: env.DRAIN_SPREAD_MS,
         drainDeadlineMs,

@@ -50,25 +50,29 @@ export const kindOf = (t: ClientActionType | undefined): Kind =>
 export type Verdict = 'pass' | 'drop' | 'drop-and-tell' | 'close';
 
 const KINDS: readonly Kind[] = ['move', 'chat', 'other'];
-/** Slots of a socket's state: tokens and last refill of each bucket (kinds, then FLOOD), then the last error. */
+/** Slots of a socket's state: tokens used and last refill of each bucket (kinds, then FLOOD), then the last error. */
 const FLOOD_SLOT = KINDS.length;
 const ERROR_AT = 2 * (KINDS.length + 1);
 const slotOf: Record<Kind, number> = { move: 0, chat: 1, other: 2 };
 
-/** A socket's limits: one small array of numbers, allocated once per socket, written in place. */
+/** The limits of every socket of a relay: LIMITS, each burst and refill times `factor` (RATE_LIMIT_FACTOR). */
+export type Limits = Readonly<Record<Kind, Bucket>>;
+export const scaledLimits = (factor: number): Limits =>
+  Object.fromEntries(
+    KINDS.map((kind) => [kind, { burst: LIMITS[kind].burst * factor, perSecond: LIMITS[kind].perSecond * factor }]),
+  ) as Record<Kind, Bucket>;
+
+/**
+ * A socket's state: one small array of numbers, allocated once per socket, written in place. Each
+ * bucket counts the tokens it has used (0 = full), so a new socket needs no sizes to start.
+ */
 export type SocketLimits = Float64Array;
 
 export function newLimits(now: number): SocketLimits {
   const limits = new Float64Array(ERROR_AT + 1);
-  KINDS.forEach((kind, slot) => fill(limits, slot, LIMITS[kind], now));
-  fill(limits, FLOOD_SLOT, FLOOD, now);
+  for (let slot = 0; slot <= FLOOD_SLOT; slot++) limits[2 * slot + 1] = now;
   limits[ERROR_AT] = -Infinity;
   return limits;
-}
-
-function fill(limits: SocketLimits, slot: number, bucket: Bucket, now: number): void {
-  limits[2 * slot] = bucket.burst;
-  limits[2 * slot + 1] = now;
 }
 
 /** Refills the bucket in `slot` for the time since its last refill, then takes a token if there is one. */
@@ -77,19 +81,20 @@ function take(limits: SocketLimits, slot: number, bucket: Bucket, now: number): 
   const last = limits[at + 1];
   // A wall clock set back gives no refill, and refills count from the new time on.
   const elapsed = now > last ? now - last : 0;
-  const tokens = Math.min(bucket.burst, limits[at] + (elapsed * bucket.perSecond) / 1000);
+  const used = Math.max(0, limits[at] - (elapsed * bucket.perSecond) / 1000);
   limits[at + 1] = now;
-  if (tokens < 1) {
-    limits[at] = tokens;
+  // (A hair of slack: refills summed from many small steps may fall a rounding error short.)
+  if (used + 1 > bucket.burst + 1e-9) {
+    limits[at] = used;
     return false;
   }
-  limits[at] = tokens - 1;
+  limits[at] = used + 1;
   return true;
 }
 
-/** Charges one frame of `kind` to the socket at `now`. */
-export function admit(limits: SocketLimits, kind: Kind, now: number): Verdict {
-  if (take(limits, slotOf[kind], LIMITS[kind], now)) return 'pass';
+/** Charges one frame of `kind` to the socket at `now`, under the relay's `sizes`. */
+export function admit(limits: SocketLimits, kind: Kind, now: number, sizes: Limits = LIMITS): Verdict {
+  if (take(limits, slotOf[kind], sizes[kind], now)) return 'pass';
   if (!take(limits, FLOOD_SLOT, FLOOD, now)) return 'close';
   if (now - limits[ERROR_AT] < ERROR_EVERY_MS) return 'drop';
   limits[ERROR_AT] = now;

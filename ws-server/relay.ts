@@ -14,6 +14,7 @@ import { serveHttp } from './http-routes.js';
 import { relayMetrics } from './metrics.js';
 import { createOnlineHere } from './online-here.js';
 import type { AllowedOrigins } from './origins.js';
+import { scaledLimits } from './rate-limit.js';
 import { createRepair } from './repair.js';
 import { createRevocations } from './revocations.js';
 import { createRooms } from './rooms.js';
@@ -29,6 +30,8 @@ export type RelayConfig = {
   secret: string;
   /** Pages whose sockets may be signed in by the session cookie (ALLOWED_ORIGINS). */
   allowedOrigins: AllowedOrigins;
+  /** Every socket rate limit times this (RATE_LIMIT_FACTOR): 1 in production. */
+  rateLimitFactor: number;
   joinTimeoutMs: number;
   /** On SIGTERM, sockets are closed over this long, so that they do not all reconnect at once. */
   drainSpreadMs: number;
@@ -89,7 +92,18 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   });
   serveHttp(app, { registry, connected, ready, startedAt, connections: () => sockets.size });
   app.ws<SocketData>('/*', {
-    ...socketEvents({ relayId, sockets, rooms, core, users, send, metrics, log, tap }),
+    ...socketEvents({
+      relayId,
+      sockets,
+      rooms,
+      core,
+      users,
+      send,
+      metrics,
+      limits: scaledLimits(config.rateLimitFactor),
+      log,
+      tap,
+    }),
     upgrade: createUpgrade({
       secret: config.secret,
       revoked: revocations,

@@ -10,7 +10,7 @@ import type { FanOut } from './fan-out.js';
 import { readFrame } from './frames.js';
 import type { RelayMetrics } from './metrics.js';
 import type { OnlineHere } from './online-here.js';
-import { admit, kindOf, type Kind, type Verdict } from './rate-limit.js';
+import { admit, kindOf, type Kind, type Limits, type Verdict } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js';
 
@@ -39,6 +39,8 @@ export function socketEvents(o: {
   users: OnlineHere;
   send: FanOut['send'];
   metrics: RelayMetrics;
+  /** The sizes of every socket's rate limits (rate-limit.ts, scaled by RATE_LIMIT_FACTOR). */
+  limits: Limits;
   log: Logger;
   tap?: Tap;
 }): Omit<WebSocketBehavior<SocketData>, 'upgrade'> {
@@ -109,7 +111,7 @@ export function socketEvents(o: {
       // When the relay received it: the limits' time, and the stamp lila-core charges think time to.
       const at = Date.now();
       const kind = kindOf(frame.kind === 'action' ? frame.action.t : undefined);
-      const verdict = admit(data.limits, kind, at);
+      const verdict = admit(data.limits, kind, at, o.limits);
       if (verdict !== 'pass') return limited(ws, kind, verdict);
       if (frame.kind === 'refused') {
         metrics.refused.inc({ reason: frame.code });

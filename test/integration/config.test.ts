@@ -110,6 +110,15 @@ test("relay RELAY_ID='bad id!': exits with status 2 and one line on stderr namin
   expectRefused(exit, 'RELAY_ID');
 });
 
+test.each([
+  ['ALLOWED_ORIGINS', 'https://chess.example/app'],
+  ['ALLOWED_ORIGINS', '*'],
+  ['RATE_LIMIT_FACTOR', '0'],
+  ['RATE_LIMIT_FACTOR', 'lots'],
+])('relay %s=%s: exits with status 2 naming it', async (variable, value) => {
+  expectRefused(await run('relay', { [variable]: value }), variable);
+});
+
 test('core MONGO_URL=http://x: exits with status 2 naming MONGO_URL', async () => {
   expectRefused(await run('core', { MONGO_URL: 'http://x' }), 'MONGO_URL');
 });

@@ -5,6 +5,7 @@ import {
   kindOf,
   LIMITS,
   newLimits,
+  scaledLimits,
   type Kind,
   type SocketLimits,
   type Verdict,
@@ -67,6 +68,20 @@ describe('sizes', () => {
     send(limits, 'chat', LIMITS.chat.burst, T0);
     expect(admit(limits, 'chat', T0 - 60_000)).not.toBe('pass');
     expect(admit(limits, 'chat', T0 - 60_000 + Math.ceil(1000 / LIMITS.chat.perSecond))).toBe('pass');
+  });
+});
+
+describe('RATE_LIMIT_FACTOR', () => {
+  test('scales every burst and refill: a factor of 10 lets ten times the burst through', () => {
+    const sizes = scaledLimits(10);
+    expect(sizes.move).toEqual({ burst: LIMITS.move.burst * 10, perSecond: LIMITS.move.perSecond * 10 });
+    const limits = newLimits(T0);
+    expect(tally(Array.from({ length: LIMITS.other.burst * 10 + 1 }, () => admit(limits, 'other', T0, sizes)))).toEqual(
+      {
+        pass: LIMITS.other.burst * 10,
+        'drop-and-tell': 1,
+      },
+    );
   });
 });
 
