@@ -228,6 +228,11 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
 
   const gameProblemsFound: string[] = [];
   const ids = new Set([...seen, ...watchers.keys(), ...bots.games.map((game) => game.id)]);
+  // A finished game leaves lila-core's memory after a minute; read again, it resumes past the
+  // versions its last write reserved and fills them to the room as {"v":N}. A first read of every
+  // game makes those fills happen, then the spectators settle, then the games are read and compared.
+  for (const id of watchers.keys()) await api.gameJson(id).catch(() => undefined);
+  await Promise.all([...watchers.values()].map((watcher) => watcher.settled()));
   for (const id of ids) {
     try {
       const game = await api.gameJson(id);
