@@ -84,3 +84,25 @@ describe('password hashes', () => {
     expect((await call(stack, 'POST', '/api/session', { name, password: 'wrong password' })).status).toBe(401);
   });
 });
+
+describe('challenges are bounded', () => {
+  test('a user has 10 challenges out at most: the 11th is refused with 429 too_many_challenges, a canceled one makes room', async () => {
+    const dest = uniqueName('star');
+    expect((await call(stack, 'POST', '/api/account', { name: dest, password: PASSWORD })).status).toBe(201);
+    const spammer = (await call(stack, 'POST', '/api/session', {})).json.token as string;
+    const body = { clock: { limit: 60, increment: 0 } };
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const res = await call(stack, 'POST', `/api/challenge/${dest.toLowerCase()}`, body, spammer);
+      expect(res.status).toBe(201);
+      ids.push(res.json.challenge.id as string);
+    }
+    const over = await call(stack, 'POST', `/api/challenge/${dest.toLowerCase()}`, body, spammer);
+    expect({ status: over.status, code: over.json.error?.code as unknown }).toEqual({
+      status: 429,
+      code: 'too_many_challenges',
+    });
+    expect((await call(stack, 'POST', `/api/challenge/${ids[0]}/cancel`, {}, spammer)).status).toBe(200);
+    expect((await call(stack, 'POST', `/api/challenge/${dest.toLowerCase()}`, body, spammer)).status).toBe(201);
+  });
+});
