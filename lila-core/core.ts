@@ -24,8 +24,10 @@ import { createRound } from './round.js';
 import { startSiteCounts } from './site-counts.js';
 import { manualClock, systemClock } from './time.js';
 import { createAccounts } from './users/accounts.js';
+import { createPasswords, OWASP_SCRYPT } from './users/passwords.js';
 import { createProfiles } from './users/profiles.js';
 import { createRatings } from './users/ratings.js';
+import { createRevocations } from './users/revocations.js';
 import { openUsers } from './users/store.js';
 
 export type CoreConfig = {
@@ -36,6 +38,8 @@ export type CoreConfig = {
   mongoUrl: string;
   secret: string;
   sessionTtlSeconds: number;
+  /** scrypt's N for new password hashes (`SCRYPT_N`); r and p are OWASP's. */
+  scryptN?: number;
   /** User ids allowed to make announcements. */
   admins: ReadonlySet<string>;
   /** The message recorder (`TAP`), closed with lila-core. */
@@ -56,7 +60,10 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const metrics = coreMetrics(registry);
 
   const users = openUsers(db);
-  const accounts = createAccounts(users);
+  const passwords = createPasswords({ ...OWASP_SCRYPT, N: config.scryptN ?? OWASP_SCRYPT.N });
+  const accounts = createAccounts(users, passwords, log);
+  const revocations = createRevocations({ db, publish: (m, relay) => publish.revoked(m, relay), log });
+  await revocations.load();
   const ratings = createRatings(users, log);
   const repo = createGameRepo(db);
   await repo.init();
@@ -72,7 +79,6 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const online = createOnlineUsers(liveness, (relay) => void publish.sync(relay).catch(() => undefined));
   const crowds = createCrowds({ games, publish, clock, liveness, log });
   const sweeper = setInterval(() => liveness.sweep(), 2_000);
-  liveGauges(registry, { games: () => games.liveCount, users: () => online.count });
 
   // Every game starts here, and its players leave the lobby (`lobby` is there by the time one starts).
   const startGame = createGameStarter(games, publish, (ids) => lobby.started(ids));
@@ -87,24 +93,46 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   liveness.onEnded((relay, boot) => lobby.forgetRelay(relay, boot));
   const challenges = createChallenges(startGame, publish, now);
+  // Bounded maps swept whether or not anyone touches them again.
+  const housekeeping = setInterval(() => {
+    challenges.sweep();
+    revocations.sweep().catch((err: Error) => log.warn({ err: err.message }, 'could not sweep revoked sessions'));
+  }, 60_000);
+  liveGauges(registry, {
+    games: () => games.liveCount,
+    users: () => online.count,
+    challenges: () => challenges.size,
+    revoked: () => revocations.size,
+  });
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
 
   const bus = await consumeSiteIn({
     subscriber,
     publish,
     liveness,
-    handle: (m) => {
+    handle: (m, at) => {
       metrics.actions.inc({ type: m.t });
-      return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m);
+      return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m, at);
     },
+    // Relays stamp wall time; the manual clock's time is its own.
+    stamps: manual ? 'ignored' : 'trusted',
     onTick: (relay) => online.ticked(relay),
     onOnline: (m) => online.reported(m.relay, m.d),
+    onRevocationsAsk: (relay) =>
+      void revocations
+        .sendAll(relay)
+        // The relay asks again a few seconds later while it has not had the whole list.
+        .catch((err: Error) => log.warn({ err: err.message, relay }, 'could not send the revoked sessions')),
     onVersions: answerVersions({ publish, lobbyVersion: () => lobby.version, gameVersion: (id) => games.version(id) }),
     now,
     log,
     tap: config.tap,
   });
   if (manual) await obeyClockOrders(subscriber, publisher, manual, log);
+  // Relays started while lila-core was away have no list of revoked sessions yet: here it is.
+  void revocations
+    .sendAll()
+    .catch((err: Error) => log.warn({ err: err.message }, 'could not send the revoked sessions'));
   // Relays holding moves for a lila-core that went away send them now, and check their rooms.
   void lobby
     .restarted()
@@ -117,6 +145,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     challenges,
     games,
     profiles: createProfiles(users),
+    revocations,
     secret: config.secret,
     sessionTtlSeconds: config.sessionTtlSeconds,
     now,
@@ -142,6 +171,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
       await bus.stop();
       log.info('site-in drained; every action taken is saved');
       clearInterval(sweeper);
+      clearInterval(housekeeping);
       stopCounts();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await within(2_000, subscriber.quit());
