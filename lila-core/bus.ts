@@ -1,28 +1,45 @@
 import type { Redis } from 'ioredis';
 import { SITE_IN } from '../protocol/channels.js';
+import { errorFrame } from '../protocol/client-out.js';
 import { CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
 import type { Tap } from '../src/tap.js';
 import { within } from '../src/deadline.js';
 import { createInbox } from './inbox.js';
 import type { Publisher } from './publish.js';
+import { actionTime } from './receive-time.js';
 import type { RelayLiveness } from './relay-liveness.js';
 
 /**
+ * Socket messages of one relay that lila-core handles at a time; past it, that relay's client
+ * actions are refused `unavailable` at once (joins and leaves always go through: they follow
+ * sockets, which nginx limits). One in flight for each socket a relay holds at its measured
+ * capacity (19,400, README's benchmarks), each a few KB at most: a relay's users all acting
+ * through a database stall fit, and no relay can make lila-core hold more.
+ */
+export const RELAY_QUEUE_LIMIT = 20_000;
+
+/**
  * Consumes `site-in`: every message validated once, its relay shown alive, numbered messages taken
- * in order per relay, then handed to `handle`.
+ * in order per relay, then handed to `handle` with the time it is taken to have happened
+ * (receive-time.ts: the relay's stamp when `stamps` are trusted, else its receipt here).
  */
 export async function consumeSiteIn(o: {
   subscriber: Redis;
   publish: Publisher;
   liveness: RelayLiveness;
-  handle: (m: SocketEnvelope) => Promise<unknown>;
+  handle: (m: SocketEnvelope, at: number) => Promise<unknown>;
+  /** `ignored` under the manual clock, whose time is not the relays' wall time. */
+  stamps: 'trusted' | 'ignored';
+  relayQueueLimit?: number;
   /** A relay's heartbeat. */
   onTick?: (relay: string) => void;
   /** A relay's report of who is online there. */
   onOnline?: (m: Extract<CoreIn, { t: 'online' }>) => void;
   /** A relay asks for rooms' latest versions. */
   onVersions?: (m: Extract<CoreIn, { t: 'versions' }>) => Promise<unknown>;
+  /** A relay asks for the whole list of revoked sessions. */
+  onRevocationsAsk?: (relay: string) => void;
   now: () => number;
   log: Logger;
   tap?: Tap;
@@ -44,8 +61,28 @@ export async function consumeSiteIn(o: {
     void settled.then(() => inFlight.delete(settled));
   };
 
+  /** Socket messages in flight per relay: one entry per relay with any, none left behind. */
+  const busy = new Map<string, number>();
+  const relayLimit = o.relayQueueLimit ?? RELAY_QUEUE_LIMIT;
+  const handle = (m: SocketEnvelope, receivedAt: number) => {
+    const pending = busy.get(m.relay) ?? 0;
+    if (pending >= relayLimit && m.t !== 'join' && m.t !== 'leave') {
+      const refusal = errorFrame('unavailable', 'the game server is overloaded; try again');
+      // A refusal lost with Redis leaves a move unanswered: its relay sends it again.
+      return void o.publish.socket(m.relay, m.sid, refusal, m.t === 'move' ? m.d.a : undefined).catch(() => undefined);
+    }
+    busy.set(m.relay, pending + 1);
+    const work = o.handle(m, actionTime(m.at, receivedAt, o.stamps === 'trusted')).finally(() => {
+      const left = busy.get(m.relay)! - 1;
+      if (left) busy.set(m.relay, left);
+      else busy.delete(m.relay);
+    });
+    track(work, m);
+  };
+
   o.subscriber.on('message', (channel: string, message: string) => {
     if (channel !== SITE_IN) return;
+    const receivedAt = o.now();
     o.tap?.({ dir: 'site-in', raw: message });
     let json: unknown;
     try {
@@ -62,9 +99,10 @@ export async function consumeSiteIn(o: {
       return inbox.tick(m.relay, m.boot, m.d.last);
     }
     if (m.t === 'versions') return o.onVersions && track(o.onVersions(m), m);
+    if (m.t === 'revocations') return o.onRevocationsAsk?.(m.relay);
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
     if (m.t === 'online') return o.onOnline?.(m);
-    track(o.handle(m), m);
+    handle(m, receivedAt);
   });
   await o.subscriber.subscribe(SITE_IN);
 

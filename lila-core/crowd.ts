@@ -3,7 +3,7 @@ import { isAnonymous, type Color } from '../protocol/game.js';
 import type { ClientOutOf } from '../protocol/client-out.js';
 import type { Logger } from '../src/log.js';
 import { speedOf } from './game/clock.js';
-import { changed, isOver, opposite, unchanged, type Game } from './game/game.js';
+import { announced, isOver, opposite, unchanged, type Game } from './game/game.js';
 import type { Games } from './game/games.js';
 import type { Publisher } from './publish.js';
 import type { RelayLiveness } from './relay-liveness.js';
@@ -17,6 +17,10 @@ import type { Clock } from './time.js';
  * A player with no socket for 5 s makes the opponent hear `goneIn` (seconds until a claim is
  * allowed); once the wait is over, `gone` true, and `resign-force` / `draw-force` are allowed.
  * Coming back cancels it all (and says `gone` false if anything was said).
+ *
+ * Every entry follows a socket or a game in memory: a room goes when its last socket has left and
+ * no absence is pending, and absences (with their timers) go when their game leaves memory, so
+ * that no timer outlives its game nor brings it back from storage.
  */
 const GONE_NOTICE_MS = 5_000;
 const CROWD_EVERY_MS = 500;
@@ -95,7 +99,7 @@ export function createCrowds(o: {
     const room = rooms.get(gameId);
     if (!room || !present(room, opposite(color))) return false;
     const result = await games.act(gameId, (game) =>
-      isOver(game) ? unchanged(game) : changed(game, [{ ...event, to: opposite(color) }]),
+      isOver(game) ? unchanged(game) : announced(game, [{ ...event, to: opposite(color) }]),
     );
     return result?.ok === true && result.value.events.length > 0;
   };
@@ -105,8 +109,8 @@ export function createCrowds(o: {
     const absence: Absence = { since, said: false, claimable: false, cancel: () => undefined };
     room.absent[color] = absence;
     absence.cancel = clock.at(since + GONE_NOTICE_MS, async () => {
-      // Read, then act: acting from inside the read would wait on the game's queue forever.
-      const game = await games.read(gameId, (g) => g);
+      // From memory: a game in progress is there, and one that is not needs no notice.
+      const game = games.peek(gameId);
       if (!game || isOver(game) || room.absent[color] !== absence) return;
       const claimAt = since + goneWaitMs(game, color);
       const seconds = Math.ceil((claimAt - clock.now()) / 1000);
@@ -143,6 +147,18 @@ export function createCrowds(o: {
 
   const socketKey = (relay: string, boot: string, sid: string) => `${relay}/${boot}/${sid}`;
 
+  /** The game left memory (finished a while ago): nobody can claim anything any more. */
+  games.onEvicted((gameId) => {
+    const room = rooms.get(gameId);
+    if (!room) return;
+    room.absent.white?.cancel();
+    room.absent.black?.cancel();
+    room.absent = {};
+    if (room.sockets.size) return;
+    room.crowdTimer?.();
+    rooms.delete(gameId);
+  });
+
   o.liveness.onEnded((relay, boot) => {
     const sockets = boots.get(`${relay}/${boot}`);
     boots.delete(`${relay}/${boot}`);
@@ -173,6 +189,11 @@ export function createCrowds(o: {
 
     /** Whether `color` has been gone long enough for the opponent to claim. */
     isGone: (gameId: string, color: Color): boolean => rooms.get(gameId)?.absent[color]?.claimable === true,
+
+    /** Game rooms held: each has a socket in it or an absence pending. */
+    get rooms(): number {
+      return rooms.size;
+    },
   };
 }
 export type Crowds = ReturnType<typeof createCrowds>;

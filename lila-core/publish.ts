@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RELAYS, relayChannel, type RoomName } from '../protocol/channels.js';
 import { encodeFrame, type ClientOut, type VersionedFrame } from '../protocol/client-out.js';
-import type { Audience } from '../protocol/core-out.js';
+import type { Audience, Revoked } from '../protocol/core-out.js';
 import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
 import type { Tap } from '../src/tap.js';
@@ -33,6 +33,16 @@ export function createPublisher(redis: Redis, tap?: Tap) {
         ...(event.reset && { reset: true as const }),
       };
       return publish(room, encodeCoreOut(header, frame));
+    },
+    /**
+     * Versions `from` to `to` of a room resumed after its reservation (game/reservation.ts), kept
+     * as `{"v":N}` for relays that ask: one may have seen some of them published, before a
+     * restart, and none is for a socket to see now. Nothing is published; versions already kept
+     * (published by this process) stay as they are.
+     */
+    fill(room: RoomName, from: number, to: number): void {
+      for (let v = Math.max(from, (recent.latest(room) ?? 0) + 1); v <= to; v++)
+        recent.add(room, { v, frame: encodeFrame({ v }) });
     },
     /**
      * A relay has version `had` of `room`, and lila-core is at `latest`: the events in between, to
@@ -77,6 +87,10 @@ export function createPublisher(redis: Redis, tap?: Tap) {
     /** To every relay: lila-core is going down, or is back. */
     coreState(t: 'coreDown' | 'coreUp'): Promise<unknown> {
       return publish(RELAYS, encodeCoreOut({ t }));
+    },
+    /** Revoked sessions: to every relay, or the whole list to one that asked (users/revocations.ts). */
+    revoked(message: Revoked, relay?: string): Promise<unknown> {
+      return publish(relay === undefined ? RELAYS : relayChannel(relay), encodeCoreOut(message));
     },
     resend(relay: string, boot: string, from: number): Promise<unknown> {
       return publish(relayChannel(relay), encodeCoreOut({ t: 'resend', boot, from }));

@@ -33,6 +33,9 @@ export function createRecent(capacity = 20_000) {
       }
     },
 
+    /** The latest version kept of `room`. */
+    latest: (room: string): number | undefined => byRoom.get(room)?.at(-1)?.v,
+
     /** The events after version `v` up to the latest, or undefined when some are no longer kept. */
     since(room: string, v: number): readonly KeptEvent<string>[] | undefined {
       const events = byRoom.get(room);

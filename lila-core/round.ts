@@ -3,8 +3,10 @@ import { encodeFrame, errorFrame } from '../protocol/client-out.js';
 import { isAnonymous } from '../protocol/game.js';
 import type { SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
+import { createChatFlood } from './chat/flood.js';
+import { cleanChatLine } from './chat/text.js';
 import { clocksInSeconds } from './game/clock.js';
-import { changed, colorOf, opposite, toJson, turnOf, type Game, type Transition } from './game/game.js';
+import { announced, colorOf, opposite, toJson, turnOf, type Game, type Transition } from './game/game.js';
 import type { Games } from './game/games.js';
 import { drawNo, drawYes, moretime, rematchNo, rematchYes, takebackNo, takebackYes } from './game/offers.js';
 import { abort, claimOutOfTime, forceEnd, move, resign } from './game/play.js';
@@ -12,10 +14,15 @@ import type { StartGame } from './game/start.js';
 import type { Crowds } from './crowd.js';
 import type { Publisher } from './publish.js';
 import { refuse } from './result.js';
+import { QueueFull } from './serial.js';
 
 type Act = (game: Game, at: number) => Transition;
 
-/** Game-room traffic from relays: sockets joining and leaving, and every player's action. */
+/**
+ * Game-room traffic from relays: sockets joining and leaving, and every player's action. Each
+ * message comes with `at`, when lila-core takes it to have happened (receive-time.ts): a move's
+ * think time runs to there, whatever it then waits in the game's queue.
+ */
 export function createRound(
   games: Games,
   startGame: StartGame,
@@ -25,6 +32,8 @@ export function createRound(
   log: Logger,
   moveSaved: () => void = () => undefined,
 ) {
+  const chatFlood = createChatFlood();
+
   /** With a move stamped `a`, the answer carries `a` so the relay stops sending the move again. */
   const tell = (m: SocketEnvelope, frame: string) =>
     publish.socket(m.relay, m.sid, frame, m.t === 'move' ? m.d.a : undefined);
@@ -42,9 +51,10 @@ export function createRound(
   const act = async (m: SocketEnvelope, gameId: string, transition: Act) => {
     let result: Transition | undefined;
     try {
-      result = await games.act(gameId, transition);
+      result = await games.act(gameId, transition, { bounded: true });
       if (result?.ok && result.value.rematch) await startRematch(result.value.game);
     } catch (err) {
+      if (err instanceof QueueFull) return tell(m, errorFrame('unavailable', 'this game is too busy; try again'));
       log.error({ game: gameId, err: (err as Error).message }, 'action failed');
       return tell(m, errorFrame('unavailable', 'the server could not save this action; try again'));
     }
@@ -66,18 +76,36 @@ export function createRound(
 
   /** Chat: players talk to players, spectators (signed in) to spectators; never across. */
   const talk =
-    (user: string | null, text: string): Act =>
+    (user: string, text: string): Act =>
     (game) => {
       const player = colorOf(game, user) !== undefined;
-      if (!player && (user === null || isAnonymous(user))) return refuse('not_allowed_here', 'sign in to chat');
-      return changed(game, [{ t: 'message', d: { u: user, text }, to: player ? 'players' : 'spectators' }]);
+      if (!player && isAnonymous(user)) return refuse('not_allowed_here', 'sign in to chat');
+      return announced(game, [{ t: 'message', d: { u: user, text }, to: player ? 'players' : 'spectators' }]);
     };
 
-  const clock = (m: SocketEnvelope, gameId: string) =>
-    games.read(gameId, (game) => {
-      if (!game) return tell(m, errorFrame('not_your_game', 'no such game'));
-      return tell(m, encodeFrame({ t: 'clock', d: clocksInSeconds(game.clock, turnOf(game), now()) }));
-    });
+  /**
+   * A chat line is cleaned and counted against its user's limits when it arrives, before it may
+   * queue on the game: a flood is refused at the cost of a map lookup, whatever the game's queue.
+   */
+  const chat = (m: Extract<SocketEnvelope, { t: 'talk' }>, gameId: string) => {
+    if (m.user === null) return tell(m, errorFrame('not_allowed_here', 'sign in to chat'));
+    const text = cleanChatLine(m.d);
+    if (text === undefined)
+      return tell(m, errorFrame('bad_message', 'talk: d: nothing left once control characters are removed'));
+    const allowed = chatFlood.check(m.user, text, now());
+    if (!allowed.ok) return allowed.quiet ? undefined : tell(m, errorFrame(allowed.code, allowed.message));
+    return act(m, gameId, talk(m.user, text));
+  };
+
+  /** From memory when the game is there (every game in progress is): a clock request never queues. */
+  const clock = (m: SocketEnvelope, gameId: string) => {
+    const answer = (game: Game | undefined) =>
+      game
+        ? tell(m, encodeFrame({ t: 'clock', d: clocksInSeconds(game.clock, turnOf(game), now()) }))
+        : tell(m, errorFrame('not_your_game', 'no such game'));
+    const live = games.peek(gameId);
+    return live ? answer(live) : games.read(gameId, answer);
+  };
 
   const forced =
     (m: SocketEnvelope, gameId: string, how: 'win' | 'draw'): Act =>
@@ -87,7 +115,7 @@ export function createRound(
       return forceEnd(game, m.user, how, gone, at);
     };
 
-  return async (m: SocketEnvelope): Promise<unknown> => {
+  return async (m: SocketEnvelope, at = now()): Promise<unknown> => {
     const gameId = gameIdOf(m.room);
     if (gameId === undefined) return tell(m, errorFrame('not_allowed_here', `"${m.t}" needs a game room`));
     const as = m.user;
@@ -100,7 +128,7 @@ export function createRound(
         return clock(m, gameId);
       case 'move': {
         const origin = m.d.a === undefined ? undefined : { sid: m.sid, a: m.d.a };
-        return act(m, gameId, (game, at) => move(game, as, m.d.u, at, origin, m.d.l));
+        return act(m, gameId, (game, now) => move(game, as, m.d.u, now, origin, m.d.l, at));
       }
       case 'resign':
         return act(m, gameId, (game, at) => resign(game, as, at));
@@ -127,7 +155,7 @@ export function createRound(
       case 'draw-force':
         return act(m, gameId, forced(m, gameId, 'draw'));
       case 'talk':
-        return act(m, gameId, talk(as, m.d));
+        return chat(m, gameId);
     }
   };
 }

@@ -44,6 +44,11 @@ export const flagAt = (clock: ClockState, turn: Color): number | null =>
  * `mover` completes a move at `now`, `ply` being the number of moves played before it, `lag` the
  * lag its client reported: the clock after the move, or `flagged` when the mover's time ran out
  * before it (after compensation). Not a refusal: the move is lost on time, and the game with it.
+ *
+ * `movedAt`: when the move reached a relay (receive-time.ts), if before `now`. The mover's think
+ * time ends there and the opponent's clock starts at `now`, when the move is played and its event
+ * goes out: time the move spent in queues is charged to neither side. Never below zero: a move
+ * received before its turn began (sent blind) spent nothing.
  */
 export function punch(
   clock: ClockState,
@@ -52,10 +57,11 @@ export function punch(
   ply: number,
   now: number,
   lag = 0,
+  movedAt = now,
 ): ClockState | 'flagged' {
   const opponentStarts = ply + 1 >= 2 ? now : null;
   if (clock.runningSince === null) return { ...clock, runningSince: opponentStarts };
-  const spent = now - clock.runningSince;
+  const spent = Math.max(0, Math.min(movedAt, now) - clock.runningSince);
   const quota = clock.lagQuota[mover];
   const refund = Math.max(0, Math.min(lag, quota, spent));
   const left = clock.remaining[mover] - spent + refund;

@@ -27,6 +27,12 @@ export type Game = {
   winner: Color | null;
   /** The version of the game room: the number of versioned events published to it. */
   v: number;
+  /**
+   * Versions up to this one may be published without a write: events that change nothing but
+   * the version (chat, presence) use them, and a restart resumes after them (games.ts). Absent
+   * until the game's first such event: a game without any resumes exactly where it was.
+   */
+  reserved?: number;
   createdAt: number;
   /** When the last move was played (the game's creation before any): the first-move limit. */
   lastMoveAt: number;
@@ -66,9 +72,10 @@ export type GameEvent = { to?: Audience; frame: VersionedFrame };
 /**
  * What a transition does: the game after it and the events that tell so. With no events the
  * game is unchanged (a move sent again, already played). `rematch` asks the caller to create the
- * rematch game (transitions create nothing themselves).
+ * rematch game (transitions create nothing themselves). `versionOnly`: the events change nothing
+ * stored but the version (chat, presence), so no write is needed within the reservation.
  */
-export type Change = { game: Game; events: GameEvent[]; rematch?: true };
+export type Change = { game: Game; events: GameEvent[]; rematch?: true; versionOnly?: true };
 /** A transition, accepted or refused. */
 export type Transition = Result<Change>;
 
@@ -85,6 +92,10 @@ export function stamp(game: Game, events: Unstamped[]): Change {
 }
 
 export const changed = (game: Game, events: Unstamped[]): Transition => ok(stamp(game, events));
+
+/** Events that leave the stored game as it was but for its version: chat lines, presence. */
+export const announced = (game: Game, events: Unstamped[]): Transition =>
+  ok({ ...stamp(game, events), versionOnly: true });
 
 export const noOffers = (): Offers => ({
   draw: null,

@@ -10,9 +10,18 @@ import { isOver, newGame, type Game, type Transition } from './game.js';
 import type { Glicko, Pair } from './glicko.js';
 import { deadline, tick } from './play.js';
 import type { GameRepo } from './repo.js';
+import { toStore } from './reservation.js';
 
 /** How long a finished game stays in memory after its last action. */
 const KEEP_FINISHED_MS = 60_000;
+
+/**
+ * Client actions that may wait on one game at a time; past it they are refused `unavailable`.
+ * A room's real traffic is two players' moves and offers (one or two at a time) and chat, at most
+ * 5 lines per user in 10 s: a thousand covers the busiest room through a database stall of
+ * seconds, and bounds what a flood can hold in memory (a closure and an envelope, ~1 KB each).
+ */
+export const GAME_QUEUE_LIMIT = 1_000;
 
 /** What games need from the users (lila-core/users/ratings.ts). */
 export type GameHooks = {
@@ -28,18 +37,52 @@ export type GameHooks = {
  * next moment time alone changes it (a flag, a first move that never came); it survives restarts
  * because it is derived from the stored clock.
  */
-export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, hooks: GameHooks = {}) {
+export function createGames(
+  repo: GameRepo,
+  publish: Publisher,
+  clock: Clock,
+  hooks: GameHooks = {},
+  limits: { queueLimit?: number } = {},
+) {
   const now = () => clock.now();
   const live = new Map<string, Game>();
-  const serial = createSerial();
+  const serial = createSerial(limits.queueLimit ?? GAME_QUEUE_LIMIT);
+  /** One per game in memory, never more: a game leaves memory with its timer. */
   const timers = new Map<string, () => void>();
+  const evicted: ((id: string) => void)[] = [];
+  /** user id → ids of their games in memory not yet over: `isPlaying` without a scan of every game. */
+  const playing = new Map<string, Set<string>>();
 
   const keep = (game: Game) => {
     live.set(game.id, game);
+    for (const { id } of [game.players.white, game.players.black]) {
+      const ids = playing.get(id) ?? new Set<string>();
+      if (isOver(game)) ids.delete(game.id);
+      else ids.add(game.id);
+      if (ids.size) playing.set(id, ids);
+      else playing.delete(id);
+    }
     timers.get(game.id)?.();
     const due = deadline(game);
     const at = due ?? now() + KEEP_FINISHED_MS;
-    timers.set(game.id, clock.at(at, due === null ? () => live.delete(game.id) : () => timeMoves(game.id)));
+    timers.set(game.id, clock.at(at, due === null ? () => evict(game.id) : () => timeMoves(game.id)));
+  };
+
+  /** A finished game left alone for a while leaves memory; it is read again from storage if need be. */
+  const evict = (id: string) => {
+    live.delete(id);
+    timers.delete(id);
+    for (const listener of evicted) listener(id);
+  };
+
+  /**
+   * A game read from storage resumes after the versions its last write reserved: the previous
+   * process may have published some of them. Those relays missed are filled as `{"v":N}`.
+   */
+  const resume = (game: Game): Game => {
+    if (game.reserved === undefined || game.reserved <= game.v) return game;
+    publish.fill(Room.game(game.id), game.v + 1, game.reserved);
+    return { ...game, v: game.reserved };
   };
 
   /** Time alone changes the game; if that cannot be saved now, it is tried again a second later. */
@@ -55,38 +98,54 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
     const inMemory = live.get(id);
     if (inMemory) return inMemory;
     const stored = await repo.find(id);
-    if (stored) keep(stored);
-    return stored;
+    if (!stored) return undefined;
+    const game = resume(stored);
+    keep(game);
+    return game;
   };
 
   /**
-   * Applies a transition: on success, persists the new state, then publishes its events to the
-   * game room. Returns the refusal, if any, for the caller to tell the sender.
+   * Applies a transition: on success, persists the new state (unless only its version moved,
+   * within the reservation), then publishes its events to the game room. Resolves once they are
+   * published, with the refusal, if any, for the caller to tell the sender. `bounded`: a client's
+   * action, refused with QueueFull when too many wait on this game.
    */
-  function act(id: string, transition: (game: Game, at: number) => Transition): Promise<Transition | undefined> {
-    return serial(id, async () => {
-      const game = await load(id);
-      if (!game) return undefined;
-      const result = transition(game, now());
-      if (!result.ok || result.value.game === game) return result;
-      const { game: next, events } = result.value;
-      await repo.update(game.v, next, now());
-      keep(next);
-      // Before the events: a player who sees `end` then asks for their rating gets the new one.
-      // The result is stored whatever happens to the ratings, and `onEnd` logs its own failures
-      // (it is meant never to reject): nothing here to hold back or to tell.
-      if (hooks.onEnd && !isOver(game) && isOver(next) && next.status !== 'aborted')
-        await hooks.onEnd(next).catch(() => undefined);
-      // One connection keeps them in order; no need to wait for each before the next.
-      await Promise.all(events.map((event) => publish.event(Room.game(id), event)));
-      return result;
-    });
+  async function act(
+    id: string,
+    transition: (game: Game, at: number) => Transition,
+    o: { bounded?: boolean } = {},
+  ): Promise<Transition | undefined> {
+    let published: Promise<unknown> = Promise.resolve();
+    const result = await serial(
+      id,
+      async () => {
+        const game = await load(id);
+        if (!game) return undefined;
+        const result = transition(game, now());
+        if (!result.ok || result.value.game === game) return result;
+        const stored = toStore(game, result.value);
+        if (stored) await repo.update(game.v, stored, now());
+        const next = stored ?? result.value.game;
+        keep(next);
+        // Before the events: a player who sees `end` then asks for their rating gets the new one.
+        // The result is stored whatever happens to the ratings, and `onEnd` logs its own failures
+        // (it is meant never to reject): nothing here to hold back or to tell.
+        if (hooks.onEnd && !isOver(game) && isOver(next) && next.status !== 'aborted')
+          await hooks.onEnd(next).catch(() => undefined);
+        // Sent in order on one connection: the game's next action need not wait for Redis to answer.
+        published = Promise.all(result.value.events.map((event) => publish.event(Room.game(id), event)));
+        return result;
+      },
+      o,
+    );
+    await published;
+    return result;
   }
 
   return {
     /** Loads every unfinished game, so they continue with their versions after a restart. */
     async restore(): Promise<number> {
-      const games = await repo.unfinished();
+      const games = (await repo.unfinished()).map(resume);
       games.forEach(keep);
       return games.length;
     },
@@ -113,6 +172,19 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
 
     act,
 
+    /** The game if it is in memory (every unfinished game is), without reading storage or queueing. */
+    peek: (id: string): Game | undefined => live.get(id),
+
+    /** `listener` hears of each game that leaves memory (finished, and left alone for a while). */
+    onEvicted(listener: (id: string) => void): void {
+      evicted.push(listener);
+    },
+
+    /** Timers held: one per game in memory. */
+    get timers(): number {
+      return timers.size;
+    },
+
     /** The game's latest version, read in its queue (undefined: no such game). */
     version: (id: string): Promise<number | undefined> => serial(id, async () => (await load(id))?.v),
 
@@ -124,11 +196,7 @@ export function createGames(repo: GameRepo, publish: Publisher, clock: Clock, ho
     },
 
     /** Whether the user plays a game in progress (of those in memory: every unfinished one is). */
-    isPlaying(userId: string): boolean {
-      for (const game of live.values())
-        if (!isOver(game) && (game.players.white.id === userId || game.players.black.id === userId)) return true;
-      return false;
-    },
+    isPlaying: (userId: string): boolean => playing.has(userId),
 
     get liveCount(): number {
       let n = 0;

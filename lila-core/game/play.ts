@@ -33,6 +33,7 @@ const sentAgain = (game: Game, color: Color, origin: MoveOrigin, uci: string) =>
 /** Fewer than two plies: either side may still abort instead of playing. */
 export const isAbortable = (game: Game): boolean => !isOver(game) && game.moves.length < 2;
 
+/** `movedAt`: when the move reached its relay, the end of the mover's think time (clock.ts `punch`). */
 export function move(
   game: Game,
   userId: string | null,
@@ -40,6 +41,7 @@ export function move(
   now: number,
   origin?: MoveOrigin,
   lag = 0,
+  movedAt = now,
 ): Transition {
   const player = colorOf(game, userId);
   if (player && origin && sentAgain(game, player, origin, uci)) return unchanged(game);
@@ -48,7 +50,7 @@ export function move(
   const color = playing.value;
   if (color !== turnOf(game)) return refuse('not_your_turn', 'it is not your turn');
 
-  const clockAfter = punch(game.clock, game.clockConfig, color, game.moves.length, now, lag);
+  const clockAfter = punch(game.clock, game.clockConfig, color, game.moves.length, now, lag, movedAt);
   if (clockAfter === 'flagged') return flag(game, now);
   const legal = playUci(game.position, uci);
   if (!legal.ok) return legal;

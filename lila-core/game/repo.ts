@@ -15,6 +15,8 @@ type GameDoc = {
   status: Status;
   winner: Color | null;
   v: number;
+  /** Versions up to this one may have been published (reservation.ts). */
+  reserved?: number;
   /** Remaining milliseconds of each side at the start of the current turn. */
   remaining: { white: number; black: number };
   runningSince: Date | null;
@@ -44,6 +46,7 @@ const toDoc = (game: Game, now: number): GameDoc => ({
   status: game.status,
   winner: game.winner,
   v: game.v,
+  ...(game.reserved === undefined ? {} : { reserved: game.reserved }),
   remaining: game.clock.remaining,
   runningSince: game.clock.runningSince === null ? null : new Date(game.clock.runningSince),
   lagQuota: game.clock.lagQuota,
@@ -79,6 +82,7 @@ function fromDoc(doc: GameDoc): Game {
     status: doc.status,
     winner: doc.winner,
     v: doc.v,
+    ...(doc.reserved === undefined ? {} : { reserved: doc.reserved }),
     createdAt: doc.createdAt.getTime(),
     lastMoveAt: (doc.lastMoveAt ?? doc.updatedAt).getTime(),
     lastMoveFrom: doc.lastMoveFrom ?? {},

@@ -79,3 +79,46 @@ test('while lila-core is down, actions other than moves are refused with an erro
   expect(await getGame(stack, gameId)).toMatchObject({ status: 'started', v: 0 });
   w.close();
 });
+
+test('lila-core killed after chat it did not write: the game resumes after its reserved versions, and every socket’s versions stay contiguous', async () => {
+  const [white, black, carol] = [await newUser(stack, 'w'), await newUser(stack, 'b'), await newUser(stack, 'c')];
+  const gameId = await newGame(stack, white, black);
+  const w = await connect(`${stack.relayUrls[0]}/play/${gameId}?token=${white.token}`);
+  const b = await connect(`${stack.relayUrls[1]}/play/${gameId}?token=${black.token}`);
+  const spectator = await connect(`${stack.relayUrls[1]}/watch/${gameId}?token=${carol.token}`);
+  const sockets = [w, b, spectator];
+  for (const s of sockets) await s.next((f) => f.t === 'state');
+
+  let v = 0;
+  const everyoneAt = async (version: number) => {
+    for (const s of sockets) await s.next((f) => f.v === version, 10_000);
+  };
+  w.send({ t: 'move', d: { u: 'e2e4', a: 1 } });
+  await everyoneAt(++v);
+  b.send({ t: 'move', d: { u: 'e7e5', a: 1 } });
+  await everyoneAt(++v);
+  // Chat: the first line reserves versions ahead (one write), the next ones are not written.
+  for (const [s, text] of [
+    [w, 'hi'],
+    [b, 'hello'],
+    [spectator, 'go'],
+    [w, 'good luck'],
+  ] as const) {
+    s.send({ t: 'talk', d: text });
+    await everyoneAt(++v);
+  }
+
+  await stack.core.stop('SIGKILL');
+  await stack.startCore();
+  // The next event comes after every version the lost lila-core may have published.
+  w.send({ t: 'move', d: { u: 'g1f3', a: 2 } });
+  const moved = await w.next<Frame>((f) => f.t === 'move', 10_000);
+  expect(moved.v).toBeGreaterThan(v);
+  for (const s of sockets) {
+    if (s !== w) expect(await s.next((f) => f.v === moved.v, 10_000)).toMatchObject({ v: moved.v });
+    // Versions the restarted lila-core skipped arrive as `{"v":N}`: nothing missing, nothing twice.
+    expect(versioned(s)).toEqual([...Array(moved.v! + 1).keys()]);
+  }
+  expect(await getGame(stack, gameId)).toMatchObject({ moves: ['e2e4', 'e7e5', 'g1f3'], v: moved.v });
+  sockets.forEach((s) => s.close());
+});

@@ -161,3 +161,34 @@ describe('lag compensation', () => {
     expect(punch(clock, config, 'white', 10, T0 + 10_100, 300)).not.toBe('flagged');
   });
 });
+
+describe('think time ends when the relay received the move (issue #13)', () => {
+  const running: ClockState = { remaining: { white: 10_000, black: 10_000 }, runningSince: T0, lagQuota: NO_LAG };
+
+  test('time the move then spent queued is not charged: the mover pays to `movedAt`, the opponent starts at `now`', () => {
+    // Received 2 s into white's turn, handled 1.5 s later, behind a flood.
+    const after = punch(running, config, 'white', 10, T0 + 3_500, 0, T0 + 2_000);
+    expect(after).toEqual({
+      remaining: { white: 10_000 - 2_000 + 2_000, black: 10_000 },
+      runningSince: T0 + 3_500,
+      lagQuota: { white: 150, black: 0 },
+    });
+  });
+
+  test('a move received before the flag is in time, however late it is handled', () => {
+    expect(punch(running, config, 'white', 10, T0 + 12_000, 0, T0 + 9_999)).not.toBe('flagged');
+    expect(punch(running, config, 'white', 10, T0 + 12_000, 0, T0 + 10_000)).toBe('flagged');
+  });
+
+  test('a move received before its turn began (sent blind, or a relay clock behind) costs nothing, never less', () => {
+    expect(punch(running, config, 'white', 10, T0 + 500, 0, T0 - 400)).toMatchObject({
+      remaining: { white: 10_000 + 2_000 },
+    });
+  });
+
+  test('without `movedAt`, time is taken at `now`, as before', () => {
+    expect(punch(running, config, 'white', 10, T0 + 3_000)).toEqual(
+      punch(running, config, 'white', 10, T0 + 3_000, 0, T0 + 3_000),
+    );
+  });
+});
