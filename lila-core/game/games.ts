@@ -134,6 +134,8 @@ export function createGames(
           await hooks.onEnd(next).catch(() => undefined);
         // Sent in order on one connection: the game's next action need not wait for Redis to answer.
         published = Promise.all(result.value.events.map((event) => publish.event(Room.game(id), event)));
+        // Handled below, once the queue has let go: this only keeps a fast failure from counting as unhandled.
+        published.catch(() => undefined);
         return result;
       },
       o,
