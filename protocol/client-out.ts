@@ -20,7 +20,10 @@ export const ErrorCode = z.enum([
   /** A legal action at the wrong moment: abort after two plies, a second draw offer too soon... */
   'not_allowed_now',
   'unavailable',
-  /** The relay dropped a frame past the socket's rate limits (told at most once a second; a flood is closed with 1008). */
+  /**
+   * The relay dropped a frame past the socket's rate limits (told at most once a second; a flood is
+   * closed with 1008), or lila-core a chat line past its user's limits (lila-core/chat/flood.ts).
+   */
   'rate_limited',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
