@@ -41,6 +41,11 @@ export const Player = z.object({ id: z.string(), name: z.string() });
 /** Anonymous sessions' user ids start with this; they have no account. */
 export const ANONYMOUS_PREFIX = 'anon-';
 export const isAnonymous = (userId: string): boolean => userId.startsWith(ANONYMOUS_PREFIX);
+/**
+ * A user id as written in a URL, made canonical: an account's id is its name in lower case (names
+ * are case-insensitive); an anonymous id is random and keeps its case (no account may be named so).
+ */
+export const canonicalUserId = (id: string): string => (isAnonymous(id) ? id : id.toLowerCase());
 export type Player = z.infer<typeof Player>;
 
 /** `GET /api/game/:id`, and the `d` of the first `state` frame on /play and /watch. */

@@ -35,7 +35,7 @@ export function authenticate(
   } else if (target.tokenRequired) {
     return { ok: false, status: '401 Unauthorized', code: 'no_token', message: `/${target.endpoint} needs a token` };
   }
-  if (target.endpoint === 'user' && target.id?.toLowerCase() !== user)
+  if (target.endpoint === 'user' && target.id !== user)
     return { ok: false, status: '403 Forbidden', code: 'forbidden', message: 'this is not your user channel' };
   return { ok: true, user, session };
 }

@@ -1,5 +1,6 @@
 import { Room, type RoomName } from '../protocol/channels.js';
 import type { Endpoint } from '../protocol/client-in.js';
+import { canonicalUserId } from '../protocol/game.js';
 
 /** What a WebSocket URL path asks for. */
 export type Route = {
@@ -18,7 +19,7 @@ const patterns: [RegExp, (m: string) => Route][] = [
   [new RegExp(`^/watch/${id}$`), (g) => ({ endpoint: 'watch', room: Room.game(g), tokenRequired: false, id: g })],
   [
     new RegExp(`^/user/${id}$`),
-    (u) => ({ endpoint: 'user', room: Room.user(u.toLowerCase()), tokenRequired: true, id: u.toLowerCase() }),
+    (u) => ({ endpoint: 'user', room: Room.user(canonicalUserId(u)), tokenRequired: true, id: canonicalUserId(u) }),
   ],
   [/^\/lobby$/, () => ({ endpoint: 'lobby', room: Room.lobby, tokenRequired: false })],
   [/^\/site$/, () => ({ endpoint: 'site', room: Room.site, tokenRequired: false })],

@@ -69,6 +69,25 @@ describe('WebSocket upgrade', () => {
     expect(verifyToken(stack.secret, expired(white))).toEqual({ ok: false, reason: 'expired' });
   });
 
+  test('an anonymous session opens its own /user channel (its id keeps its capitals) and hears there', async () => {
+    // An id with a capital letter (almost all have one), which a lower-casing relay would miss.
+    let anon: User | undefined;
+    while (!anon || !/[A-Z]/.test(anon.id)) {
+      const session = await call(stack, 'POST', '/api/session', {});
+      anon = { ...(session.json.user as { id: string; name: string }), token: session.json.token as string };
+    }
+    const socket = await connect(`${relay()}/user/${anon.id}?token=${anon.token}`);
+    // The anonymous player challenges white, who declines: the anonymous player hears it on its channel.
+    const clock = { limit: 60, increment: 0 };
+    const created = await call(stack, 'POST', `/api/challenge/${white.id}`, { clock }, anon.token);
+    expect(created.status).toBe(201);
+    await call(stack, 'POST', `/api/challenge/${created.json.challenge.id}/decline`, {}, white.token);
+    expect(await socket.next((f) => f.t === 'challengeDeclined')).toMatchObject({
+      d: { id: created.json.challenge.id },
+    });
+    socket.close();
+  });
+
   test('/play without a token is refused with 401', async () => {
     expect(await refusal(`${relay()}/play/${gameId}`)).toEqual({ status: 401, body: errorShape });
   });

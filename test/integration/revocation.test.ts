@@ -30,19 +30,12 @@ async function socket(url: string, headers: Record<string, string> = {}): Promis
   return client;
 }
 
-/**
- * Every way one token opens sockets: by query and by cookie, on both relays, in three endpoints
- * (`/user/<id>` for accounts: an anonymous id has capitals, which the relay's /user route lowercases).
- */
+/** Every way one token opens sockets: by query and by cookie, on both relays, in three endpoints. */
 const socketsOf = async (user: User, token = user.token): Promise<Client[]> => [
   await socket(`${stack.relayUrls[0]}/site`, { cookie: `session=${token}` }),
   await socket(`${stack.relayUrls[1]}/lobby?token=${token}`),
-  ...(user.id.startsWith('anon-')
-    ? [await socket(`${stack.relayUrls[0]}/lobby`, { cookie: `session=${token}` })]
-    : [
-        await socket(`${stack.relayUrls[0]}/user/${user.id}?token=${token}`),
-        await socket(`${stack.relayUrls[1]}/user/${user.id}`, { cookie: `theme=dark; session=${token}` }),
-      ]),
+  await socket(`${stack.relayUrls[0]}/user/${user.id}?token=${token}`),
+  await socket(`${stack.relayUrls[1]}/user/${user.id}`, { cookie: `theme=dark; session=${token}` }),
 ];
 
 function signOut(headers: Record<string, string>): Promise<Response> {

@@ -28,6 +28,11 @@ describe('route', () => {
     });
   });
 
+  test("/user/<id>: an account's id is its lower-cased name; an anonymous id keeps its case", () => {
+    expect(route('/user/Alice')).toMatchObject({ room: 'user:alice', id: 'alice' });
+    expect(route('/user/anon-P7w3yOKiBj')).toMatchObject({ room: 'user:anon-P7w3yOKiBj', id: 'anon-P7w3yOKiBj' });
+  });
+
   test('/lobby and /site', () => {
     expect(route('/lobby')).toEqual({ endpoint: 'lobby', room: 'lobby', tokenRequired: false });
     expect(route('/site')).toEqual({ endpoint: 'site', room: 'site', tokenRequired: false });
