@@ -48,6 +48,9 @@ async function main(): Promise<number> {
   process.stdout.write('starting redis-server, FerretDB, lila-core and two relays… ');
   const stack = await startStack({ relays: 2, env: FUZZ_STACK_ENV });
   console.log('up');
+  // Ctrl-C stops the stack too, rather than leaving its processes behind.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void stack.stop().finally(() => process.exit(130)));
   try {
     const report = await runFuzz(stack, {
       frames: int('frames', values.frames),

@@ -16,6 +16,8 @@ export class Api {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
+      // lila-core not answering within this is itself a finding, not a reason to hang.
+      signal: AbortSignal.timeout(15_000),
     });
     const text = await res.text();
     let json: unknown;

@@ -231,9 +231,9 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   // A finished game leaves lila-core's memory after a minute; read again, it resumes past the
   // versions its last write reserved and fills them to the room as {"v":N}. A first read of every
   // game makes those fills happen, then the spectators settle, then the games are read and compared.
-  for (const id of watchers.keys()) await api.gameJson(id).catch(() => undefined);
+  await eachOf([...watchers.keys()], (id) => api.gameJson(id).catch(() => undefined));
   await Promise.all([...watchers.values()].map((watcher) => watcher.settled()));
-  for (const id of ids) {
+  await eachOf([...ids], async (id) => {
     try {
       const game = await api.gameJson(id);
       for (const problem of gameProblems(game)) gameProblemsFound.push(`${id}: ${problem}`);
@@ -259,7 +259,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     } catch (err) {
       gameProblemsFound.push(`${id}: ${(err as Error).message}`);
     }
-  }
+  });
   watchers.forEach((watcher) => watcher.stop());
 
   // Memory once every socket is gone: the relays' counts at 0, then a GC.
@@ -341,6 +341,15 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     !bots.problems.length &&
     !ctx.tally.findingCount;
   return report;
+}
+
+/** `work` on every item, 8 at a time. */
+async function eachOf<T>(items: T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
 }
 
 /** The white player of a fuzzed game resigns it, if it is still on. */
