@@ -92,9 +92,7 @@ function targetOf(plan: SocketPlan, ctx: Context): Target {
         endpoint: plan.endpoint,
       };
     case 'user': {
-      // Accounts only: an anonymous session whose id has capitals is refused its own channel (403),
-      // since ws-server/routes.ts lowercases the id in the path: a relay bug the fuzzer found.
-      const users = ctx.accounts;
+      const users = [...ctx.accounts, ...ctx.anons];
       const me = at(users, plan.pick);
       const other = at(users, plan.pick + 1);
       if (plan.who === 'own') return { path: `/user/${me.id}`, token: me.token, expect: 101, endpoint: 'user' };
