@@ -69,17 +69,37 @@ export function inspectorUrl(service: Service): string | undefined {
   return undefined;
 }
 
-/** A full garbage collection in that process, through the DevTools protocol. */
-export function collectGarbage(url: string, timeoutMs = 15_000): Promise<void> {
+/** Node's own view of its memory (process.memoryUsage()), in bytes. */
+export type HeapUsage = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+
+/**
+ * A full garbage collection in that process, through the DevTools protocol, then its
+ * process.memoryUsage(): a growth of the JS heap is a leak of ours, one of RSS alone is native
+ * (uWS, buffers) or fragmentation.
+ */
+export function collectGarbage(url: string, timeoutMs = 15_000): Promise<HeapUsage> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
     const timer = setTimeout(() => (ws.terminate(), reject(new Error(`no GC answer from ${url}`))), timeoutMs);
-    ws.on('open', () => ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' })));
+    ws.on('open', () => {
+      ws.send(JSON.stringify({ id: 1, method: 'HeapProfiler.collectGarbage' }));
+      ws.send(
+        JSON.stringify({
+          id: 2,
+          method: 'Runtime.evaluate',
+          params: { expression: 'JSON.stringify(process.memoryUsage())', returnByValue: true },
+        }),
+      );
+    });
     ws.on('message', (data) => {
-      if ((JSON.parse((data as Buffer).toString()) as { id?: number }).id !== 1) return;
+      const answer = JSON.parse((data as Buffer).toString()) as {
+        id?: number;
+        result?: { result?: { value?: string } };
+      };
+      if (answer.id !== 2) return;
       clearTimeout(timer);
       ws.close();
-      resolve();
+      resolve(JSON.parse(answer.result?.result?.value ?? '{}') as HeapUsage);
     });
     ws.on('error', (err) => (clearTimeout(timer), reject(err)));
   });

@@ -43,10 +43,21 @@ export const FUZZ_STACK_ENV = { NODE_OPTIONS: '--inspect=127.0.0.1:0', LOG_LEVEL
 /** Slot numbers of the warm-up: frame ids `1000000.c.i` are the warm-up's. */
 export const WARMUP_SLOTS = 1_000_000;
 
+/** lila-core/game/reservation.ts's RESERVED_VERSIONS (scripts may not import lila-core). */
+const RESERVED_VERSIONS = 20;
+
 /** Resident memory may grow this much between the baseline and the end. */
 export const MEMORY_TOLERANCE = 0.1;
 
-export type MemoryReading = { name: string; beforeKiB: number; afterKiB: number; growth: number };
+/** VmRSS in KiB (what the check compares) and the JS heap in use in bytes (where a growth comes from). */
+export type MemoryReading = {
+  name: string;
+  beforeKiB: number;
+  afterKiB: number;
+  growth: number;
+  heapBefore: number;
+  heapAfter: number;
+};
 
 export type FuzzReport = {
   seed: number;
@@ -62,7 +73,8 @@ export type FuzzReport = {
   crashed: string[];
   unhealthy: string[];
   memory: MemoryReading[];
-  games: { checked: number; watched: number; problems: string[] };
+  /** `resumedBehind`: finished games whose spectator is behind by versions reserved and never published. */
+  games: { checked: number; watched: number; resumedBehind: number; problems: string[] };
   bots: { games: number; moves: number; ackP50: number; ackP99: number; ackMax: number; problems: string[] };
   /** The last frames sent to a process that died, to replay. */
   lastFrames: SentFrame[];
@@ -181,13 +193,14 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     }
   };
 
-  const gcAll = async (): Promise<Map<string, number>> => {
-    const readings = new Map<string, number>();
+  /** Each process garbage-collected, then its VmRSS (KiB) and JS heap in use (bytes). */
+  const gcAll = async (): Promise<Map<string, { rss: number; heap: number }>> => {
+    const readings = new Map<string, { rss: number; heap: number }>();
     for (const service of processes) {
       const url = inspectorUrl(service);
-      if (url) await collectGarbage(url);
+      const usage = url ? await collectGarbage(url) : undefined;
       if (service.process.pid !== undefined && running(service))
-        readings.set(service.name, rssKiB(service.process.pid));
+        readings.set(service.name, { rss: rssKiB(service.process.pid), heap: usage?.heapUsed ?? NaN });
     }
     return readings;
   };
@@ -227,6 +240,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   await Promise.all([...watchers.values()].map((watcher) => watcher.settled()));
 
   const gameProblemsFound: string[] = [];
+  let resumedBehind = 0;
   const ids = new Set([...seen, ...watchers.keys(), ...bots.games.map((game) => game.id)]);
   // A finished game leaves lila-core's memory after a minute; read again, it resumes past the
   // versions its last write reserved and fills them to the room as {"v":N}. A first read of every
@@ -240,7 +254,12 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
       const watcher = watchers.get(id);
       if (watcher) {
         for (const problem of watcher.problems) gameProblemsFound.push(`${id} (spectator): ${problem}`);
-        if (game.status !== 'started' && watcher.ended && watcher.lastV !== game.v)
+        const behind = game.v - (watcher.lastV ?? 0);
+        // A finished game read again after leaving memory resumes past its reserved versions, and
+        // lila-core publishes nothing for them (relays that ask get them as {"v":N}): a spectator
+        // of a quiet room stays behind by at most the reservation. Counted, not a failure.
+        if (game.status !== 'started' && watcher.ended && behind > 0 && behind <= RESERVED_VERSIONS) resumedBehind++;
+        else if (game.status !== 'started' && watcher.ended && behind !== 0)
           gameProblemsFound.push(
             `${id}: the spectator's last version is ${watcher.lastV}, the game's ${game.v} (${game.status}; spectator ${watcher.describe()})`,
           );
@@ -274,10 +293,11 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = crashed.length ? new Map<string, number>() : await gcAll();
-  const memory: MemoryReading[] = [...before].map(([name, beforeKiB]) => {
-    const afterKiB = after.get(name) ?? NaN;
-    return { name, beforeKiB, afterKiB, growth: afterKiB / beforeKiB - 1 };
+  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll();
+  const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {
+    const afterKiB = after.get(name)?.rss ?? NaN;
+    const heapAfter = after.get(name)?.heap ?? NaN;
+    return { name, beforeKiB: rss, afterKiB, growth: afterKiB / rss - 1, heapBefore: heap, heapAfter };
   });
 
   // Every frame the relays dropped for their limits (the sockets are told only once a second).
@@ -319,7 +339,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     crashed,
     unhealthy,
     memory,
-    games: { checked: ids.size, watched: watchers.size, problems: gameProblemsFound },
+    games: { checked: ids.size, watched: watchers.size, resumedBehind, problems: gameProblemsFound },
     bots: {
       games: bots.games.length,
       moves: botMoves,
@@ -396,10 +416,13 @@ export function formatReport(r: FuzzReport): string[] {
     `(3) memory (VmRSS after a GC, baseline after warm-up → end): ${r.memory
       .map(
         (m) =>
-          `${m.name} ${Math.round(m.beforeKiB / 1024)} → ${Math.round(m.afterKiB / 1024)} MiB (${(100 * m.growth).toFixed(1)}%)`,
+          `${m.name} ${Math.round(m.beforeKiB / 1024)} → ${Math.round(m.afterKiB / 1024)} MiB (${(100 * m.growth).toFixed(1)}%; ` +
+          `JS heap ${(m.heapBefore / 2 ** 20).toFixed(1)} → ${(m.heapAfter / 2 ** 20).toFixed(1)} MiB)`,
       )
       .join(', ')}`,
-    `(4) games: ${r.games.checked} checked against a chessops replay, ${r.games.watched} watched by a spectator; ${r.games.problems.length} problems`,
+    `(4) games: ${r.games.checked} checked against a chessops replay, ${r.games.watched} watched by a spectator ` +
+      `(${r.games.resumedBehind} of them finished, read again after leaving lila-core's memory, and ahead of their spectator ` +
+      `by unpublished reserved versions); ${r.games.problems.length} problems`,
     ...r.games.problems.slice(0, 20).map((p) => `    ${p}`),
     `bots: ${r.bots.games} games, ${figure(r.bots.moves)} moves, acks p50 ${r.bots.ackP50} ms, p99 ${r.bots.ackP99} ms, max ${r.bots.ackMax} ms; ${r.bots.problems.length} problems`,
     ...r.bots.problems.slice(0, 20).map((p) => `    ${p}`),
