@@ -30,6 +30,16 @@ export class SiteInMonitor {
     return monitor;
   }
 
+  /** When the last message other than a relay's `tick` or `online` came: lila-core has work while this is recent. */
+  lastActionAt = Date.now();
+
+  /** Resolves once no client action has come for `quietMs` (or after `timeoutMs`). */
+  async quiet(quietMs: number, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() - this.lastActionAt < quietMs && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+
   private check(message: string): void {
     let json: unknown;
     try {
@@ -38,7 +48,10 @@ export class SiteInMonitor {
       json = undefined;
     }
     const parsed = json === undefined ? undefined : CoreIn.safeParse(json);
-    if (parsed?.success) return this.byType.add(parsed.data.t);
+    if (parsed?.success) {
+      if (parsed.data.t !== 'tick' && parsed.data.t !== 'online') this.lastActionAt = Date.now();
+      return this.byType.add(parsed.data.t);
+    }
     this.invalid++;
     this.byType.add('(invalid)');
     if (this.samples.length < 10)
@@ -99,7 +112,10 @@ export function collectGarbage(url: string, timeoutMs = 15_000): Promise<HeapUsa
       if (answer.id !== 2) return;
       clearTimeout(timer);
       ws.close();
-      resolve(JSON.parse(answer.result?.result?.value ?? '{}') as HeapUsage);
+      const value = answer.result?.result?.value;
+      if (value === undefined)
+        process.stderr.write(`memoryUsage through ${url}: ${JSON.stringify(answer).slice(0, 500)}\n`);
+      resolve(JSON.parse(value ?? '{}') as HeapUsage);
     });
     ws.on('error', (err) => (clearTimeout(timer), reject(err)));
   });

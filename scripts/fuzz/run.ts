@@ -193,11 +193,15 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     }
   };
 
+  // Read now: a process's output keeps only its last lines, and the inspector's comes first.
+  const inspectors = new Map(processes.map((service) => [service, inspectorUrl(service)]));
   /** Each process garbage-collected, then its VmRSS (KiB) and JS heap in use (bytes). */
   const gcAll = async (): Promise<Map<string, { rss: number; heap: number }>> => {
     const readings = new Map<string, { rss: number; heap: number }>();
     for (const service of processes) {
-      const url = inspectorUrl(service);
+      const url = inspectors.get(service);
+      // Twice: what the first collection finalizes, the second frees.
+      if (url) await collectGarbage(url);
       const usage = url ? await collectGarbage(url) : undefined;
       if (service.process.pid !== undefined && running(service))
         readings.set(service.name, { rss: rssKiB(service.process.pid), heap: usage?.heapUsed ?? NaN });
@@ -209,7 +213,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   // Warm-up: every code path loaded and compiled, caches at their working size, then the baseline.
   o.log(`warm-up: ${o.warmup} frames over ${o.slots} sockets…`);
   await phase(o.warmup, started + o.timeLimitMs, WARMUP_SLOTS);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await siteIn.quiet(2000, 30_000);
   const before = await gcAll();
   const warmupSent = ctx.tally.sent;
 
@@ -239,14 +243,33 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   await Promise.all([...watchers.values()].map((watcher) => watcher.end(5000)));
   await Promise.all([...watchers.values()].map((watcher) => watcher.settled()));
 
+  watchers.forEach((watcher) => watcher.stop());
+
+  // Memory once every socket is gone: the relays' counts at 0, then a GC.
+  const drainDeadline = Date.now() + 15_000;
+  for (const url of relayHttp)
+    while (Date.now() < drainDeadline) {
+      const res = await fetch(`${url}/health`).then(
+        (r) => r.json() as Promise<{ connections?: number }>,
+        () => ({}),
+      );
+      if ((res as { connections?: number }).connections === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  // And lila-core done with what it was given: relays keep what they sent until lila-core has it.
+  await siteIn.quiet(3000, 60_000);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll();
+  const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {
+    const afterKiB = after.get(name)?.rss ?? NaN;
+    const heapAfter = after.get(name)?.heap ?? NaN;
+    return { name, beforeKiB: rss, afterKiB, growth: afterKiB / rss - 1, heapBefore: heap, heapAfter };
+  });
+
   const gameProblemsFound: string[] = [];
   let resumedBehind = 0;
   const ids = new Set([...seen, ...watchers.keys(), ...bots.games.map((game) => game.id)]);
-  // A finished game leaves lila-core's memory after a minute; read again, it resumes past the
-  // versions its last write reserved and fills them to the room as {"v":N}. A first read of every
-  // game makes those fills happen, then the spectators settle, then the games are read and compared.
-  await eachOf([...watchers.keys()], (id) => api.gameJson(id).catch(() => undefined));
-  await Promise.all([...watchers.values()].map((watcher) => watcher.settled()));
+  // Read after the memory reading: a finished game read again comes back into lila-core's memory for a minute.
   await eachOf([...ids], async (id) => {
     try {
       const game = await api.gameJson(id);
@@ -278,26 +301,6 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     } catch (err) {
       gameProblemsFound.push(`${id}: ${(err as Error).message}`);
     }
-  });
-  watchers.forEach((watcher) => watcher.stop());
-
-  // Memory once every socket is gone: the relays' counts at 0, then a GC.
-  const drainDeadline = Date.now() + 15_000;
-  for (const url of relayHttp)
-    while (Date.now() < drainDeadline) {
-      const res = await fetch(`${url}/health`).then(
-        (r) => r.json() as Promise<{ connections?: number }>,
-        () => ({}),
-      );
-      if ((res as { connections?: number }).connections === 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll();
-  const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {
-    const afterKiB = after.get(name)?.rss ?? NaN;
-    const heapAfter = after.get(name)?.heap ?? NaN;
-    return { name, beforeKiB: rss, afterKiB, growth: afterKiB / rss - 1, heapBefore: heap, heapAfter };
   });
 
   // Every frame the relays dropped for their limits (the sockets are told only once a second).
@@ -356,7 +359,8 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     !crashed.length &&
     !unhealthy.length &&
     siteIn.invalid === 0 &&
-    memory.every((m) => m.growth <= MEMORY_TOLERANCE) &&
+    memory.length === processes.length &&
+    memory.every((m) => m.growth <= MEMORY_TOLERANCE && !Number.isNaN(m.heapAfter)) &&
     !gameProblemsFound.length &&
     !bots.problems.length &&
     !ctx.tally.findingCount;

@@ -52,7 +52,11 @@ test('no process crashed, all are healthy, and the relay did nothing a correct r
 
 test(`memory is back within ${MEMORY_TOLERANCE * 100}% of the baseline`, () => {
   expect(report.memory.map((m) => m.name).sort()).toEqual(['core', 'relay-1', 'relay-2']);
-  for (const m of report.memory) expect({ ...m, within: m.growth <= MEMORY_TOLERANCE }).toMatchObject({ within: true });
+  for (const m of report.memory)
+    expect({ ...m, within: m.growth <= MEMORY_TOLERANCE, collected: !Number.isNaN(m.heapAfter) }).toMatchObject({
+      within: true,
+      collected: true,
+    });
 });
 
 test('every game holds: contiguous versions, its saved state a replay of its moves; the bots were never refused', () => {
