@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GameJson } from '../../protocol/game.js';
 import { signToken } from '../../src/token.js';
+import { callApi } from '../http-call.js';
 
 /** The HTTP API as the fuzzer's players use it: sessions, challenges accepted at once, games read back. */
 export type Player = { id: string; name: string; token: string };
@@ -8,25 +9,9 @@ export type Player = { id: string; name: string; token: string };
 export class Api {
   constructor(readonly httpUrl: string) {}
 
-  async call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }> {
-    const res = await fetch(this.httpUrl + path, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      // lila-core not answering within this is itself a finding, not a reason to hang.
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = text;
-    }
-    return { status: res.status, json };
+  /** lila-core not answering within 15 s is itself a finding, not a reason to hang. */
+  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }> {
+    return callApi(this.httpUrl, { method, path, body, token, timeoutMs: 15_000 });
   }
 
   private async session(body: object): Promise<Player> {

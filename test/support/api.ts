@@ -1,3 +1,4 @@
+import { callApi } from '../../scripts/http-call.js';
 import { randomBytes } from 'node:crypto';
 import type { GameJson } from '../../protocol/game.js';
 import type { Stack } from '../../scripts/stack/stack.js';
@@ -6,22 +7,10 @@ import type { Stack } from '../../scripts/stack/stack.js';
 export type User = { id: string; name: string; token: string };
 
 export async function call(stack: Stack, method: string, path: string, body?: unknown, token?: string) {
-  const res = await fetch(stack.httpUrl + path, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json: json as Record<string, any>, text };
+  const answer = await callApi(stack.httpUrl, { method, path, body, token });
+  // A body that is not JSON reads as undefined here, as the tests expect.
+  const json = typeof answer.json === 'string' ? undefined : answer.json;
+  return { status: answer.status, json: json as Record<string, any>, text: answer.text };
 }
 
 export const uniqueName = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`.slice(0, 20);
