@@ -17,8 +17,10 @@ const run = (fire: () => unknown): Promise<unknown> =>
 export const systemClock: Clock = {
   now: () => Date.now(),
   at(at, fire) {
+    // Not unref'd: Node drops a cancelled timer's list of timers of the same duration at once only
+    // for a ref'd timer; an unref'd one's stays until its duration has passed, and game clocks give
+    // nearly every timer a duration of its own. lila-core stops by process.exit, never by running dry.
     const timer = setTimeout(() => void run(fire), Math.max(0, at - Date.now()));
-    timer.unref();
     return () => clearTimeout(timer);
   },
 };
