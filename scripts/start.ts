@@ -4,17 +4,20 @@ import { z } from 'zod';
 import { loopback } from './stack/nginx-render.js';
 import { writeNginxConf } from './stack/nginx-conf.js';
 import { loadConfig, port } from '../src/config.js';
-import { startFerretdb, startNginx, startNode, startRedis, type Service } from './stack/services.js';
+import { startFerretdb, startNginx, startNode, startRedis } from './stack/services.js';
+import { createSupervisor } from './stack/supervise.js';
 
 /**
  * The whole local stack on loopback: redis-server and FerretDB (unless REDIS_URL or MONGO_URL
- * name servers of your own), lila-core, two relays, and nginx in front of them. Ctrl-C stops
- * everything.
+ * name servers of your own), lila-core, two relays, and nginx in front of them, each started again
+ * when it exits (supervise.ts). Ctrl-C or SIGTERM stops everything, in order.
  */
 const env = loadConfig({
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z.string().optional(),
   MONGO_URL: z.string().optional(),
+  REDIS_PORT: port(6379),
+  MONGO_PORT: port(27017),
   CORE_PORT: port(9663),
   RELAY_PORTS: z
     .string()
@@ -26,42 +29,54 @@ const env = loadConfig({
 
 const dataDir = resolve(env.DATA_DIR);
 mkdirSync(dataDir, { recursive: true });
-const running: Service[] = [];
 const echo = (name: string) => (line: string) => process.stdout.write(`${name.padEnd(8)} ${line}\n`);
-let stopping = false;
+const supervisor = createSupervisor({ say: echo('stack') });
+/** Relays drain into lila-core, nginx goes once they have, lila-core saves into the stores, the stores go last. */
+const TIER = { relay: 0, nginx: 1, core: 2, store: 3 };
+/** Every child has a process group of its own: Ctrl-C reaches the launcher alone, which stops them in order. */
+const OWN_GROUP = true;
 
-async function stopAll(code: number): Promise<never> {
-  stopping = true;
-  // Relays first, the core next, the stores last: nothing is cut off from what it needs.
-  for (const service of [...running].reverse()) await service.stop();
-  process.exit(code);
+let stopped: Promise<void> | undefined;
+function stopAll(code: number): void {
+  stopped ??= supervisor.stop().then(() => process.exit(code));
 }
 
-const supervise = (service: Service) => {
-  running.push(service);
-  void service.exited.then((code) => {
-    if (stopping) return;
-    console.error(`${service.name} exited (${code}); stopping the stack`);
-    void stopAll(1);
-  });
-  return service;
-};
-
 async function main() {
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // npm passes a terminal's Ctrl-C on as well: the second one changes nothing.
+  process.on('SIGINT', () => stopAll(0));
+  process.on('SIGTERM', () => stopAll(0));
 
-  const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  if (!env.REDIS_URL) supervise(await startRedis(6379, join(dataDir, 'redis'), echo('redis')));
-  const mongoUrl = env.MONGO_URL ?? 'mongodb://127.0.0.1:27017/lila';
-  if (!env.MONGO_URL) supervise(await startFerretdb(27017, join(dataDir, 'ferretdb'), echo('ferretdb')));
+  const redisUrl = env.REDIS_URL ?? `redis://127.0.0.1:${env.REDIS_PORT}`;
+  if (!env.REDIS_URL)
+    await supervisor.run({
+      name: 'redis',
+      stopTier: TIER.store,
+      start: () => startRedis(env.REDIS_PORT, join(dataDir, 'redis'), echo('redis'), undefined, OWN_GROUP),
+    });
+  const mongoUrl = env.MONGO_URL ?? `mongodb://127.0.0.1:${env.MONGO_PORT}/lila`;
+  if (!env.MONGO_URL)
+    await supervisor.run({
+      name: 'ferretdb',
+      stopTier: TIER.store,
+      start: () => startFerretdb(env.MONGO_PORT, join(dataDir, 'ferretdb'), echo('ferretdb'), undefined, OWN_GROUP),
+    });
 
   const common = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, DATA_DIR: dataDir, LOG_LEVEL: env.LOG_LEVEL };
-  supervise(await startNode('core', { ...common, PORT: String(env.CORE_PORT) }, echo('core')));
+  const coreEnv = { ...common, PORT: String(env.CORE_PORT) };
+  await supervisor.run({
+    name: 'core',
+    stopTier: TIER.core,
+    start: () => startNode('core', coreEnv, echo('core'), 'core', undefined, [], OWN_GROUP),
+  });
   const relayPorts = env.RELAY_PORTS.split(',');
   for (const [i, relayPort] of relayPorts.entries()) {
     const name = `relay-${i + 1}`;
-    supervise(await startNode('relay', { ...common, PORT: relayPort, RELAY_ID: name }, echo(name), name));
+    const relayEnv = { ...common, PORT: relayPort, RELAY_ID: name };
+    await supervisor.run({
+      name,
+      stopTier: TIER.relay,
+      start: () => startNode('relay', relayEnv, echo(name), name, undefined, [], OWN_GROUP),
+    });
   }
   const nginxPrefix = join(dataDir, 'nginx');
   const nginxConf = writeNginxConf({
@@ -70,7 +85,11 @@ async function main() {
     relays: relayPorts.map(loopback),
     core: loopback(env.CORE_PORT),
   });
-  supervise(await startNginx(nginxPrefix, nginxConf, echo('nginx')));
+  await supervisor.run({
+    name: 'nginx',
+    stopTier: TIER.nginx,
+    start: () => startNginx(nginxPrefix, nginxConf, echo('nginx')),
+  });
   const edge = `127.0.0.1:${env.NGINX_PORT}`;
 
   console.log(
@@ -87,7 +106,7 @@ async function main() {
       `  Redis      ${redisUrl}`,
       `  MongoDB    ${mongoUrl}`,
       `  data       ${dataDir}`,
-      'Ctrl-C stops everything.',
+      'A process that exits is started again; Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
@@ -95,5 +114,5 @@ async function main() {
 
 main().catch((err: Error) => {
   console.error(`start: ${err.message}`);
-  void stopAll(1);
+  stopAll(1);
 });

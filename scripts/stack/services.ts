@@ -40,8 +40,10 @@ export function spawnService(o: {
   timeoutMs?: number;
   echo?: (line: string) => void;
   /**
-   * Signals go to the process's whole group: nginx's workers outlive a killed master, still
-   * holding the port, unless they are signalled too.
+   * The process gets a group of its own, and signals go to the whole group: nginx's workers
+   * outlive a killed master, still holding the port, unless they are signalled too. The launcher
+   * gives every child its own group, so that Ctrl-C in a terminal reaches the launcher alone, which
+   * then stops its children in order.
    */
   group?: boolean;
   /**
@@ -68,9 +70,10 @@ export function spawnService(o: {
   const output: string[] = [];
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let stopping = false;
-  // A process dying on its own is news: its last words go to stderr, where a test run shows them.
+  // A process dying on its own is news: its last words go to stderr, where a test run shows them
+  // (with `echo`, they were shown as they came).
   void exited.then((code) => {
-    if (!stopping && output.length)
+    if (!stopping && output.length && !o.echo)
       process.stderr.write(
         `${o.name} exited with ${code} (signal ${child.signalCode}):\n${output.slice(-30).join('\n')}\n`,
       );
@@ -127,6 +130,7 @@ export function startRedis(
   dir: string,
   echo?: (line: string) => void,
   wrap?: string[],
+  group?: boolean,
 ): Promise<Service> {
   mkdirSync(dir, { recursive: true });
   return spawnService({
@@ -136,6 +140,7 @@ export function startRedis(
     ready: /Ready to accept connections/,
     echo,
     wrap,
+    group,
   });
 }
 
@@ -144,6 +149,7 @@ export function startFerretdb(
   dir: string,
   echo?: (line: string) => void,
   wrap?: string[],
+  group?: boolean,
 ): Promise<Service> {
   return spawnService({
     name: 'ferretdb',
@@ -152,6 +158,7 @@ export function startFerretdb(
     ready: /ferretdb listening/,
     echo,
     wrap,
+    group,
   });
 }
 
@@ -187,6 +194,7 @@ export function startNode(
   name: string = kind,
   wrap?: string[],
   nodeArgs: string[] = [],
+  group?: boolean,
 ): Promise<Service> {
   return spawnService({
     name,
@@ -196,6 +204,7 @@ export function startNode(
     ready: 'ipc',
     echo,
     wrap,
+    group,
   });
 }
 
