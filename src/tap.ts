@@ -47,6 +47,9 @@ export type Tap = ((entry: TapEntry) => void) & {
 };
 
 /** A tap appending to `file`, or undefined when `file` is. Writes never throw; a failed file stops the tap. */
+/** The wall clock in milliseconds to the microsecond, the same in every process of the machine. */
+const now = (): number => performance.timeOrigin + performance.now();
+
 export function openTap(file: string | undefined, proc: string): Tap | undefined {
   if (file === undefined) return undefined;
   const stream = createWriteStream(file, { flags: 'a' });
@@ -58,8 +61,10 @@ export function openTap(file: string | undefined, proc: string): Tap | undefined
     failed = true;
   });
   // One write per full line: lines from several processes appending to one file never interleave.
+  // Milliseconds with a fraction (microseconds): the converter orders the lines of several processes
+  // by time, and one socket's answer and another's next frame often fall in the same millisecond.
   const tap = (entry: TapEntry) =>
-    void (!failed && !closed && stream.write(`${JSON.stringify({ ts: Date.now(), proc, ...entry })}\n`));
+    void (!failed && !closed && stream.write(`${JSON.stringify({ ts: now(), proc, ...entry })}\n`));
   let closing: Promise<void> | undefined;
   return Object.assign(tap, {
     close: () =>
