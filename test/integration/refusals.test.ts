@@ -135,3 +135,31 @@ test(`a frame over ${MAX_FRAME_BYTES} bytes closes the socket with ${CloseCode.t
   s.send({ t: 'p', pad: 'x'.repeat(MAX_FRAME_BYTES) });
   expect((await s.closed).code).toBe(CloseCode.tooBig);
 });
+
+/** A `p` frame of exactly `bytes` bytes in UTF-8, padded with two-byte characters. */
+const twoByteFrame = (bytes: number): string => {
+  const [head, tail] = ['{"t":"p","pad":"', '"}'];
+  const room = bytes - head.length - tail.length;
+  const text = head + 'é'.repeat(Math.floor(room / 2)) + 'x'.repeat(room % 2) + tail;
+  expect(Buffer.byteLength(text)).toBe(bytes);
+  return text;
+};
+
+test('the frame limit counts bytes, not characters: two-byte text over it in bytes closes the socket', async () => {
+  const s = await connect(`${stack.relayUrls[0]}/watch/${gameId}`);
+  await s.next();
+  const frame = twoByteFrame(MAX_FRAME_BYTES + 2);
+  expect(frame.length).toBeLessThan(MAX_FRAME_BYTES);
+  s.ws.send(frame);
+  expect((await s.closed).code).toBe(CloseCode.tooBig);
+});
+
+test('a frame of exactly the limit in bytes is taken', async () => {
+  const s = await connect(`${stack.relayUrls[0]}/watch/${gameId}`);
+  await s.next();
+  s.ws.send(twoByteFrame(MAX_FRAME_BYTES));
+  // The socket still answers: a ping sent after the frame gets its pong.
+  s.send(null);
+  expect(await s.next((f) => (f as unknown) === 0)).toBe(0);
+  s.close();
+});
