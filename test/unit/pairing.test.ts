@@ -13,6 +13,12 @@ describe('a pool wave', () => {
     expect(ids(pairWave([p('a', 1200, 2), p('b', 1650, 2)]).pairs)).toEqual([['a', 'b']]);
   });
 
+  test('the range is that of the longer wait: 1500 after 2 missed waves and a newcomer at 1850 are paired', () => {
+    // 350 apart: beyond the base range of 300, within 300 + 100 × 2 (the longer wait), either way round.
+    expect(ids(pairWave([p('a', 1500, 2), p('b', 1850, 0)]).pairs)).toEqual([['a', 'b']]);
+    expect(ids(pairWave([p('a', 1500, 0), p('b', 1850, 2)]).pairs)).toEqual([['a', 'b']]);
+  });
+
   test('three players: the newest waits; among the newest, the one whose absence pairs the rest closest', () => {
     // c arrived last (no miss): c waits even though a and b are far apart.
     expect(pairWave([p('a', 1500, 1), p('b', 1700, 1), p('c', 1510)])).toMatchObject({
