@@ -8,6 +8,7 @@ import { cleanChatLine } from './chat/text.js';
 import { clocksInSeconds } from './game/clock.js';
 import { announced, colorOf, opposite, toJson, turnOf, type Game, type Transition } from './game/game.js';
 import type { Games } from './game/games.js';
+import { SaveUnsettled } from './game/save-errors.js';
 import { drawNo, drawYes, moretime, rematchNo, rematchYes, takebackNo, takebackYes } from './game/offers.js';
 import { abort, claimOutOfTime, forceEnd, move, resign } from './game/play.js';
 import type { StartGame } from './game/start.js';
@@ -55,6 +56,8 @@ export function createRound(
       if (result?.ok && result.value.rematch) await startRematch(result.value.game);
     } catch (err) {
       if (err instanceof QueueFull) return tell(m, errorFrame('unavailable', 'this game is too busy; try again'));
+      // It may have been saved: not refused. A relay sends a move again, answered once the game knows.
+      if (err instanceof SaveUnsettled) return log.warn({ game: gameId, err: err.message }, 'action in doubt');
       log.error({ game: gameId, err: (err as Error).message }, 'action failed');
       return tell(m, errorFrame('unavailable', 'the server could not save this action; try again'));
     }

@@ -6,11 +6,14 @@ import type { Publisher } from '../publish.js';
 import { createSerial } from '../serial.js';
 import type { Clock } from '../time.js';
 import { ratedSpeedOf } from './clock.js';
-import { isOver, newGame, type Game, type Transition } from './game.js';
+import { resumeAfter } from './doubt.js';
+import { isOver, newGame, type Game, type GameEvent, type Transition } from './game.js';
 import type { Glicko, Pair } from './glicko.js';
 import { deadline, tick } from './play.js';
 import type { GameRepo } from './repo.js';
 import { toStore } from './reservation.js';
+import { SaveUnsettled } from './save-errors.js';
+import { createSaves } from './saves.js';
 
 /** How long a finished game stays in memory after its last action. */
 const KEEP_FINISHED_MS = 60_000;
@@ -36,6 +39,8 @@ export type GameHooks = {
  * published, actions on one game run one at a time. Each live game has one timer, set for the
  * next moment time alone changes it (a flag, a first move that never came); it survives restarts
  * because it is derived from the stored clock.
+ * A save that fails may have landed all the same: the database decides before the game's next
+ * action (saves.ts).
  */
 export function createGames(
   repo: GameRepo,
@@ -75,14 +80,26 @@ export function createGames(
     for (const listener of evicted) listener(id);
   };
 
+  /** Versions of a game's room that no socket needs, kept as `{"v":N}` for relays that ask. */
+  const fill = (id: string) => (from: number, to: number) => publish.fill(Room.game(id), from, to);
   /**
    * A game read from storage resumes after the versions its last write reserved: the previous
    * process may have published some of them. Those relays missed are filled as `{"v":N}`.
    */
-  const resume = (game: Game): Game => {
-    if (game.reserved === undefined || game.reserved <= game.v) return game;
-    publish.fill(Room.game(game.id), game.v + 1, game.reserved);
-    return { ...game, v: game.reserved };
+  const resume = (game: Game): Game => resumeAfter(game, game.v, fill(game.id));
+
+  const saves = createSaves(repo, now, (stored, publishedV) => keep(resumeAfter(stored, publishedV, fill(stored.id))));
+
+  /** `before` became `next`, stored: kept, its end told to the users, then its events sent in order. */
+  const commit = async (before: Game, next: Game, events: GameEvent[]): Promise<Promise<unknown>[]> => {
+    keep(next);
+    // Before the events: a player who sees `end` then asks for their rating gets the new one.
+    // The result is stored whatever happens to the ratings, and `onEnd` logs its own failures
+    // (it is meant never to reject): nothing here to hold back or to tell.
+    if (hooks.onEnd && !isOver(before) && isOver(next) && next.status !== 'aborted')
+      await hooks.onEnd(next).catch(() => undefined);
+    // Sent in order on one connection: the game's next action need not wait for Redis to answer.
+    return events.map((event) => publish.event(Room.game(next.id), event));
   };
 
   /** Time alone changes the game; if that cannot be saved now, it is tried again a second later. */
@@ -94,7 +111,15 @@ export function createGames(
       ),
     );
 
+  /** The game to act on: a save in doubt settled first (SaveUnsettled if it cannot be yet). */
   const load = async (id: string): Promise<Game | undefined> => {
+    const doubt = await saves.settle(id);
+    if (doubt) {
+      const sends = await commit(doubt.before, doubt.written, doubt.events);
+      // Its sender was not answered; a relay sends the move again and hears it played. A publish
+      // lost to Redis is a gap that relays repair by asking for versions (publish.ts `replay`).
+      void Promise.all(sends).catch(() => undefined);
+    }
     const inMemory = live.get(id);
     if (inMemory) return inMemory;
     const stored = await repo.find(id);
@@ -103,6 +128,14 @@ export function createGames(
     keep(game);
     return game;
   };
+
+  /** The game as published: settled if in doubt, else as it was before the save in doubt. */
+  const asPublished = (id: string): Promise<Game | undefined> =>
+    load(id).catch((err: unknown) => {
+      const before = live.get(id);
+      if (err instanceof SaveUnsettled && before) return before;
+      throw err;
+    });
 
   /**
    * Applies a transition: on success, persists the new state (unless only its version moved,
@@ -124,16 +157,8 @@ export function createGames(
         const result = transition(game, now());
         if (!result.ok || result.value.game === game) return result;
         const stored = toStore(game, result.value);
-        if (stored) await repo.update(game.v, stored, now());
-        const next = stored ?? result.value.game;
-        keep(next);
-        // Before the events: a player who sees `end` then asks for their rating gets the new one.
-        // The result is stored whatever happens to the ratings, and `onEnd` logs its own failures
-        // (it is meant never to reject): nothing here to hold back or to tell.
-        if (hooks.onEnd && !isOver(game) && isOver(next) && next.status !== 'aborted')
-          await hooks.onEnd(next).catch(() => undefined);
-        // Sent in order on one connection: the game's next action need not wait for Redis to answer.
-        published = Promise.all(result.value.events.map((event) => publish.event(Room.game(id), event)));
+        if (stored) await saves.save(game, stored, result.value.events);
+        published = Promise.all(await commit(game, stored ?? result.value.game, result.value.events));
         // Handled below, once the queue has let go: this only keeps a fast failure from counting as unhandled.
         published.catch(() => undefined);
         return result;
@@ -169,7 +194,7 @@ export function createGames(
 
     /** Reads a game inside its queue, so what is read agrees with the events published around it. */
     read<T>(id: string, use: (game: Game | undefined) => T | Promise<T>): Promise<T> {
-      return serial(id, async () => use(await load(id)));
+      return serial(id, async () => use(await asPublished(id)));
     },
 
     act,
@@ -188,7 +213,12 @@ export function createGames(
     },
 
     /** The game's latest version, read in its queue (undefined: no such game). */
-    version: (id: string): Promise<number | undefined> => serial(id, async () => (await load(id))?.v),
+    version: (id: string): Promise<number | undefined> => serial(id, async () => (await asPublished(id))?.v),
+
+    /** Games with a save in doubt, to settle before their next action. */
+    get inDoubt(): number {
+      return saves.inDoubt;
+    },
 
     /** A page of a user's games, newest first, as stored (every change is stored before it is seen). */
     async byUser(userId: string, page: number) {

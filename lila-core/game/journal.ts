@@ -1,4 +1,6 @@
 import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
+import { WRITE_TIMEOUT_MS, within } from '../db.js';
+import { JournalFull, OutcomeUnknown } from './save-errors.js';
 
 /** One saved state of a live game, keyed `<gameId>:<v>`: unique, so two writers of one version collide. */
 export type JournalEntry<Doc> = { _id: string; g: string; v: number; doc: Doc };
@@ -6,13 +8,44 @@ export type JournalEntry<Doc> = { _id: string; g: string; v: number; doc: Doc };
 type Pending<Doc> = { entry: JournalEntry<Doc>; saved: () => void; failed: (err: Error) => void };
 
 /**
+ * States waiting for the journal, at most. A game has one at a time (its next action waits on its
+ * save), so this is the number of games saving at once: far above what one lila-core holds
+ * (thousands), and what a flood of new games can pile up while the database stalls, at ~2 KB a
+ * state, stops at 20 MB. Past it a state is refused at once (JournalFull: the sender hears
+ * `unavailable`), and nothing was written.
+ */
+export const JOURNAL_QUEUE_LIMIT = 10_000;
+
+/**
+ * Which entries of a batch are saved, when `insertMany` failed: those the server neither refused
+ * nor left in doubt. A bulk-write error names the entries it refused (a version written twice);
+ * the others are saved only if every entry is thus accounted for and no write concern failed.
+ * Any other error (the connection lost after the server committed, a timeout) leaves them all
+ * in doubt.
+ */
+export function outcomes(err: unknown, size: number): ('saved' | 'refused' | 'unknown')[] {
+  const all = (o: 'saved' | 'refused' | 'unknown') => Array.from({ length: size }, () => o);
+  if (!(err instanceof MongoBulkWriteError)) return all('unknown');
+  const refused = new Set([err.writeErrors].flat().map((e) => e.index));
+  const concernFailed = err.result?.getWriteConcernError() !== undefined || err.err !== undefined;
+  const accounted = !concernFailed && (err.result?.insertedCount ?? -1) + refused.size === size;
+  return Array.from({ length: size }, (_, i) => (refused.has(i) ? 'refused' : accounted ? 'saved' : 'unknown'));
+}
+
+/**
  * The states of live games, appended rather than updated in place. An insert is cheap where an
  * update is not: FerretDB's SQLite backend scans the whole collection for each update, and MongoDB
  * too pays more to rewrite a document than to add one. Entries that arrive while a write is under
  * way go together in the next one (group commit): one insert per batch, whatever the number of
- * games. Each state is saved before the caller goes on, as before.
+ * games. Each state is saved before the caller goes on; a batch not answered within `timeoutMs`
+ * fails its entries as OutcomeUnknown, and the next batch goes ahead.
  */
-export function createJournal<Doc extends Document>(collection: Collection<JournalEntry<Doc>>) {
+export function createJournal<Doc extends Document>(
+  collection: Collection<JournalEntry<Doc>>,
+  o: { queueLimit?: number; timeoutMs?: number } = {},
+) {
+  const limit = o.queueLimit ?? JOURNAL_QUEUE_LIMIT;
+  const timeoutMs = o.timeoutMs ?? WRITE_TIMEOUT_MS;
   let queue: Pending<Doc>[] = [];
   let writing = false;
 
@@ -21,22 +54,21 @@ export function createJournal<Doc extends Document>(collection: Collection<Journ
     writing = true;
     const batch = queue;
     queue = [];
+    const entries = batch.map((p) => p.entry);
     try {
-      await collection.insertMany(
-        batch.map((p) => p.entry),
-        { ordered: false },
-      );
+      await within(collection.insertMany(entries, { ordered: false, maxTimeMS: timeoutMs }), timeoutMs, 'journal');
       batch.forEach((p) => p.saved());
     } catch (err) {
-      // Some entries may have been refused (a version written twice) and the rest saved.
-      const refused = new Map<number, string>();
+      const why = (err as Error).message;
+      const refusals = new Map<number, string>();
       if (err instanceof MongoBulkWriteError)
-        for (const e of [err.writeErrors].flat()) refused.set(e.index, e.errmsg ?? 'refused');
-      batch.forEach((p, i) => {
-        if (!(err instanceof MongoBulkWriteError)) return p.failed(err as Error);
-        const why = refused.get(i);
-        if (why === undefined) p.saved();
-        else p.failed(new Error(`game ${p.entry.g} version ${p.entry.v}: ${why}`));
+        for (const e of [err.writeErrors].flat()) refusals.set(e.index, e.errmsg ?? 'refused');
+      outcomes(err, batch.length).forEach((outcome, i) => {
+        const { entry, saved, failed } = batch[i];
+        if (outcome === 'saved') return saved();
+        const what = `game ${entry.g} version ${entry.v}`;
+        if (outcome === 'refused') failed(new Error(`${what}: ${refusals.get(i) ?? why}`));
+        else failed(new OutcomeUnknown(`${what}: ${why}`));
       });
     } finally {
       writing = false;
@@ -48,17 +80,23 @@ export function createJournal<Doc extends Document>(collection: Collection<Journ
     init: () => collection.createIndex({ g: 1, v: -1 }),
 
     append(g: string, v: number, doc: Doc): Promise<void> {
+      if (queue.length >= limit) return Promise.reject(new JournalFull(limit));
       return new Promise((saved, failed) => {
         queue.push({ entry: { _id: `${g}:${v}`, g, v, doc }, saved, failed });
         void write();
       });
     },
 
-    /** The newest state journalled for each of these games. */
-    async latest(ids: string[]): Promise<Map<string, JournalEntry<Doc>>> {
+    /** States waiting for the next batch. */
+    get queued(): number {
+      return queue.length;
+    },
+
+    /** The newest state journalled for each of these games (given up when `signal` aborts). */
+    async latest(ids: string[], signal?: AbortSignal): Promise<Map<string, JournalEntry<Doc>>> {
       const newest = new Map<string, JournalEntry<Doc>>();
       if (!ids.length) return newest;
-      for await (const entry of collection.find({ g: { $in: ids } }))
+      for await (const entry of collection.find({ g: { $in: ids } }, signal ? { signal } : {}))
         if ((newest.get(entry.g)?.v ?? -1) < entry.v) newest.set(entry.g, entry);
       return newest;
     },

@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { WRITE_TIMEOUT_MS, within } from '../db.js';
 import type { ClockConfig, Color, Player, Status } from '../../protocol/game.js';
 import { replay } from './chess.js';
 import { noOffers, type Game, type Offers } from './game.js';
@@ -33,12 +34,17 @@ type GameDoc = {
   userIds?: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** The id of the write that stored this state: how a save in doubt is told to have landed. */
+  w?: string;
 };
+
+/** A game as stored, and the id of the write that stored it (absent before write ids existed). */
+export type Stored = { game: Game; w?: string };
 
 /** A page of a user's games. */
 export const USER_GAMES_PER_PAGE = 10;
 
-const toDoc = (game: Game, now: number): GameDoc => ({
+const toDoc = (game: Game, now: number, w?: string): GameDoc => ({
   _id: game.id,
   players: game.players,
   clock: game.clockConfig,
@@ -60,6 +66,7 @@ const toDoc = (game: Game, now: number): GameDoc => ({
   userIds: [game.players.white.id, game.players.black.id],
   createdAt: new Date(game.createdAt),
   updatedAt: new Date(now),
+  ...(w === undefined ? {} : { w }),
 });
 
 function fromDoc(doc: GameDoc): Game {
@@ -101,12 +108,25 @@ const FORGET_EVERY_MS = 10_000;
  * between, each new state goes to the journal (journal.ts), an append that costs a fraction of an
  * update. Loading a game takes the newer of its document and its latest journal entry.
  */
-export function createGameRepo(db: Db) {
+export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: number } = {}) {
+  const timeoutMs = o.timeoutMs ?? WRITE_TIMEOUT_MS;
   const games: Collection<GameDoc> = db.collection('games');
-  const journal = createJournal<GameDoc>(db.collection<JournalEntry<GameDoc>>('game_journal'));
+  const journal = createJournal<GameDoc>(db.collection<JournalEntry<GameDoc>>('game_journal'), {
+    timeoutMs,
+    queueLimit: o.journalLimit,
+  });
   let finished: string[] = [];
   const newest = (doc: GameDoc, entry: JournalEntry<GameDoc> | undefined): GameDoc =>
     entry && entry.v > doc.v ? entry.doc : doc;
+  /** The document of game `_id`, changed to `doc` where its version is within `filter`. */
+  const rewrite = async (doc: GameDoc, v: { $lte: number } | { $lt: number }, what: string) => {
+    const { _id, createdAt, ...changed } = doc;
+    void createdAt;
+    const set = games.updateOne({ _id, v }, { $set: changed }, { maxTimeMS: timeoutMs });
+    const result = await within(set, timeoutMs, what);
+    if (result.matchedCount !== 1)
+      throw new Error(`game ${_id} is past version ${'$lt' in v ? v.$lt - 1 : v.$lte} in MongoDB`);
+  };
 
   return {
     async init(): Promise<void> {
@@ -129,10 +149,21 @@ export function createGameRepo(db: Db) {
       await games.insertOne(toDoc(game, now));
     },
     async find(id: string): Promise<Game | undefined> {
-      const doc = await games.findOne({ _id: id });
-      if (!doc) return undefined;
-      // A finished game's document is final; a live one may have gone on in the journal.
-      return fromDoc(doc.status === 'started' ? newest(doc, (await journal.latest([id])).get(id)) : doc);
+      return (await this.read(id))?.game;
+    },
+    /** The game as stored and the id of its write; `timed`: given up after the write timeout. */
+    async read(id: string, o: { timed?: boolean } = {}): Promise<Stored | undefined> {
+      const signal = o.timed ? AbortSignal.timeout(timeoutMs) : undefined;
+      const reading = (async () => {
+        const doc = await games.findOne({ _id: id }, signal ? { signal } : {});
+        if (!doc) return undefined;
+        // A finished game's journal, if any is left (its end was saved in doubt), can go.
+        if (doc.status !== 'started') finished.push(id);
+        // A finished game's document is final; a live one may have gone on in the journal.
+        const latest = doc.status === 'started' ? newest(doc, (await journal.latest([id], signal)).get(id)) : doc;
+        return { game: fromDoc(latest), w: latest.w };
+      })();
+      return o.timed ? within(reading, timeoutMs, 'read') : reading;
     },
     async unfinished(): Promise<Game[]> {
       const docs = await games.find({ status: 'started' }).toArray();
@@ -150,17 +181,28 @@ export function createGameRepo(db: Db) {
       return { games: docs.slice(0, USER_GAMES_PER_PAGE).map(fromDoc), more: docs.length > USER_GAMES_PER_PAGE };
     },
     /**
-     * Stores `next`, which follows version `previousV`: in the journal while the game goes on (a
-     * version stored twice fails loudly), in the game's document once it is over.
+     * Stores `next`, which follows version `previousV`, as write `w`: in the journal while the game
+     * goes on (a version stored twice fails loudly), in the game's document once it is over. Any
+     * failure but JournalFull may have stored it all the same (games.ts settles that).
      */
-    async update(previousV: number, next: Game, now: number): Promise<void> {
-      const doc = toDoc(next, now);
+    async update(previousV: number, next: Game, now: number, w?: string): Promise<void> {
+      const doc = toDoc(next, now, w);
       if (next.status === 'started') return journal.append(doc._id, doc.v, doc);
-      const { _id, createdAt, ...changed } = doc;
-      void createdAt;
-      const result = await games.updateOne({ _id, v: { $lte: previousV } }, { $set: changed });
-      if (result.matchedCount !== 1) throw new Error(`game ${_id} is past version ${previousV} in MongoDB`);
-      finished.push(_id);
+      await rewrite(doc, { $lte: previousV }, 'game end');
+      finished.push(doc._id);
+    },
+    /**
+     * A fence after a write in doubt did not land (settle.ts): the game's true state, stored in its
+     * document at a version past every write that may still land late. Those write journal entries
+     * at lower versions, which loading passes over, or the document where its version is lower,
+     * which no longer matches: none of them can change the game any more.
+     */
+    async fence(game: Game, now: number, w: string): Promise<void> {
+      await rewrite(toDoc(game, now, w), { $lt: game.v }, 'fence');
+    },
+    /** States waiting for the journal's next batch. */
+    get queued(): number {
+      return journal.queued;
     },
   };
 }

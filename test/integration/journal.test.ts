@@ -1,36 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { newGame, type Game } from '../../lila-core/game/game.js';
 import { move, resign } from '../../lila-core/game/play.js';
 import { createGameRepo, type GameRepo } from '../../lila-core/game/repo.js';
-import { freePort, startFerretdb, type Service } from '../../scripts/stack/services.js';
+import { testMongo, type TestMongo } from '../support/mongo.js';
 
 /**
  * Games in a real MongoDB-protocol server: a live game's states go to the journal, its document
  * is written when it starts and ends, and loading takes whichever is newer.
  */
-let dir: string;
-let ferretdb: Service | undefined;
+let mongo: TestMongo;
 let client: MongoClient;
 let repo: GameRepo;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lila-journal-'));
-  let url = process.env.TEST_MONGO_URL;
-  if (!url) {
-    const port = await freePort();
-    ferretdb = await startFerretdb(port, join(dir, 'ferretdb'));
-    url = `mongodb://127.0.0.1:${port}/journal`;
-  }
-  client = await new MongoClient(url).connect();
+  mongo = await testMongo('journal');
+  client = await new MongoClient(mongo.url).connect();
   repo = createGameRepo(client.db());
   await repo.init();
 });
 afterAll(async () => {
   await client?.close();
-  await ferretdb?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  await mongo?.stop();
 });
 
 const players = { white: { id: 'wendy', name: 'Wendy' }, black: { id: 'bob', name: 'Bob' } };
