@@ -89,6 +89,26 @@ test('a rated blitz game to mate: ratingDiff on the end event, new blitz ratings
   expect((await user(alice)).count).toEqual({ games: 3, win: 1, loss: 2, draw: 0 });
 });
 
+test("two overlapping rated games of one player at one speed: both games' changes are applied", async () => {
+  const [alice, bob, carol] = [
+    await newUser(stack, 'alice'),
+    await newUser(stack, 'bob'),
+    await newUser(stack, 'carol'),
+  ];
+  // Both games start (and take alice's rating, 1500) before either ends.
+  const first = await challenge(bob, alice, BLITZ, true);
+  const second = await challenge(carol, alice, BLITZ, true);
+  const ends = [
+    await play(first.gameId, bob, alice, ['e2e4', 'e7e5'], true),
+    await play(second.gameId, carol, alice, ['e2e4', 'e7e5'], true),
+  ];
+  // Each game moves her from the 1500 it started with: +162.3 twice (the ratingDiff shown is rounded).
+  for (const end of ends) expect(end.d).toMatchObject({ winner: 'black', ratingDiff: { black: 162 } });
+  const blitz = (await user(alice)).ratings.blitz as { rating: number; games: number };
+  expect(blitz.games).toBe(2);
+  expect(Math.abs(blitz.rating - (1500 + 162 + 162))).toBeLessThanOrEqual(1);
+});
+
 test('an unrated game leaves ratings as they were, has no ratingDiff, and counts', async () => {
   const [carol, dave] = [await newUser(stack, 'carol'), await newUser(stack, 'dave')];
   const { challenge: created, gameId } = await challenge(carol, dave, BLITZ, false);
