@@ -8,7 +8,8 @@ import { startStack } from './stack/stack.js';
 /**
  * `npm run fuzz -- [--frames 1000000] [--seed N]`: generated frames against a real relay pair and
  * lila-core while bots play (scripts/fuzz/run.ts), then the checks. Prints the seed first; the same
- * seed sends the same frames. `--show <slot.connection.index>` prints one frame of a seed again.
+ * seed sends the same frames. `--heap-snapshots <dir>` writes each process's heap at both memory
+ * readings. `--show <slot.connection.index>` prints one frame of a seed again.
  */
 const { values } = parseArgs({
   options: {
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     pairs: { type: 'string', default: '6' },
     minutes: { type: 'string', default: '30' },
     show: { type: 'string' },
+    'heap-snapshots': { type: 'string' },
   },
 });
 
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       botPairs: int('bots', values.bots),
       fuzzPairs: Math.max(1, int('pairs', values.pairs)),
       timeLimitMs: int('minutes', values.minutes) * 60_000,
+      snapshotDir: values['heap-snapshots'],
       log: (line) => console.log(line),
     });
     for (const line of formatReport(report)) console.log(line);

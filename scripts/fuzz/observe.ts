@@ -121,6 +121,31 @@ export function collectGarbage(url: string, timeoutMs = 15_000): Promise<HeapUsa
   });
 }
 
+/**
+ * A heap snapshot of that process written to `path` (v8.writeHeapSnapshot, through the DevTools
+ * protocol), to compare two readings object by object when memory grows.
+ */
+export function writeHeapSnapshot(url: string, path: string, timeoutMs = 120_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    const timer = setTimeout(() => (ws.terminate(), reject(new Error(`no snapshot from ${url}`))), timeoutMs);
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({
+          id: 1,
+          method: 'Runtime.evaluate',
+          params: {
+            expression: `process.getBuiltinModule('node:v8').writeHeapSnapshot(${JSON.stringify(path)})`,
+            returnByValue: true,
+          },
+        }),
+      ),
+    );
+    ws.on('message', () => (clearTimeout(timer), ws.close(), resolve()));
+    ws.on('error', (err) => (clearTimeout(timer), reject(err)));
+  });
+}
+
 /** Whether a process still runs. */
 export const running = (service: Service): boolean =>
   service.process.exitCode === null && service.process.signalCode === null;

@@ -7,7 +7,16 @@ import type { Stack } from '../stack/stack.js';
 import { Api, type Player } from './api.js';
 import { Bots } from './bots.js';
 import { gameProblems } from './invariants.js';
-import { collectGarbage, healthStatus, inspectorUrl, metricSum, rssKiB, running, SiteInMonitor } from './observe.js';
+import {
+  collectGarbage,
+  healthStatus,
+  inspectorUrl,
+  metricSum,
+  rssKiB,
+  running,
+  SiteInMonitor,
+  writeHeapSnapshot,
+} from './observe.js';
 import { Slot, type Context, type Pair, type SentFrame } from './slot.js';
 import { Counter, Tally } from './tally.js';
 import { Watcher } from './watcher.js';
@@ -34,6 +43,8 @@ export type FuzzOptions = {
   fuzzPairs: number;
   /** The run stops there, whatever is left to send. */
   timeLimitMs: number;
+  /** Where to write each Node process's heap snapshot at both memory readings (none when absent). */
+  snapshotDir?: string;
   log: (line: string) => void;
 };
 
@@ -196,7 +207,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   // Read now: a process's output keeps only its last lines, and the inspector's comes first.
   const inspectors = new Map(processes.map((service) => [service, inspectorUrl(service)]));
   /** Each process garbage-collected, then its VmRSS (KiB) and JS heap in use (bytes). */
-  const gcAll = async (): Promise<Map<string, { rss: number; heap: number }>> => {
+  const gcAll = async (label: string): Promise<Map<string, { rss: number; heap: number }>> => {
     const readings = new Map<string, { rss: number; heap: number }>();
     for (const service of processes) {
       const url = inspectors.get(service);
@@ -205,6 +216,8 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
       const usage = url ? await collectGarbage(url) : undefined;
       if (service.process.pid !== undefined && running(service))
         readings.set(service.name, { rss: rssKiB(service.process.pid), heap: usage?.heapUsed ?? NaN });
+      if (url && o.snapshotDir)
+        await writeHeapSnapshot(url, join(o.snapshotDir, `${service.name}-${label}.heapsnapshot`));
     }
     return readings;
   };
@@ -214,7 +227,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   o.log(`warm-up: ${o.warmup} frames over ${o.slots} sockets…`);
   await phase(o.warmup, started + o.timeLimitMs, WARMUP_SLOTS);
   await siteIn.quiet(2000, 30_000);
-  const before = await gcAll();
+  const before = await gcAll('before');
   const warmupSent = ctx.tally.sent;
 
   o.log(`fuzzing: ${o.frames} frames…`);
@@ -259,7 +272,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   // And lila-core done with what it was given: relays keep what they sent until lila-core has it.
   await siteIn.quiet(3000, 60_000);
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll();
+  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll('after');
   const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {
     const afterKiB = after.get(name)?.rss ?? NaN;
     const heapAfter = after.get(name)?.heap ?? NaN;
