@@ -25,7 +25,13 @@ export type CoreMetrics = ReturnType<typeof coreMetrics>;
 /** What lila-core holds right now, read at each scrape. */
 export function liveGauges(
   registry: Registry,
-  live: { games: () => number; users: () => number; challenges: () => number; revoked: () => number },
+  live: {
+    games: () => number;
+    users: () => number;
+    challenges: () => number;
+    revoked: () => number;
+    inDoubt: () => number;
+  },
 ): void {
   const registers = [registry];
   new Gauge({
@@ -58,6 +64,14 @@ export function liveGauges(
     registers,
     collect() {
       this.set(live.revoked());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_saves_in_doubt',
+    help: 'Games whose last save failed without telling whether it landed, until the database has said.',
+    registers,
+    collect() {
+      this.set(live.inDoubt());
     },
   });
 }
