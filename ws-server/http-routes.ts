@@ -23,10 +23,17 @@ export function serveHttp(
   app.get('/metrics', (res) => {
     let aborted = false;
     res.onAborted(() => (aborted = true));
-    void o.registry.metrics().then((text) => {
-      if (aborted) return;
-      res.cork(() => res.writeHeader('content-type', o.registry.contentType).end(text));
-    });
+    o.registry.metrics().then(
+      (text) => {
+        if (aborted) return;
+        res.cork(() => res.writeHeader('content-type', o.registry.contentType).end(text));
+      },
+      // A collector that throws fails this scrape (Prometheus records it), not the relay.
+      () => {
+        if (aborted) return;
+        res.cork(() => res.writeStatus('500 Internal Server Error').end());
+      },
+    );
   });
 
   app.get('/health/live', (res) => {

@@ -24,9 +24,13 @@ export function createRooms(subscriber: Redis) {
     enter(room: RoomName): Promise<unknown> {
       let entry = rooms.get(room);
       if (!entry) {
+        const subscribed = subscriber.subscribe(room);
+        // Refused only on a connection closed for good (the relay stopping). A socket's upgrade awaits
+        // this and hears of it; the relay's own `site`, entered without waiting, must not crash it.
+        subscribed.catch(() => undefined);
         entry = {
           sockets: 0,
-          subscribed: subscriber.subscribe(room),
+          subscribed,
           ...(isVersionedRoom(room) ? { history: createHistory(), sequence: createSequence() } : {}),
         };
         rooms.set(room, entry);
