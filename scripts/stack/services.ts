@@ -30,6 +30,17 @@ export const ferretdbBin = (): string =>
   process.env.FERRETDB_BIN ??
   join(process.env.LILA_CACHE ?? join(homedir(), '.cache', 'lila-ts'), 'bin', 'ferretdb-1.24.2');
 
+/** A stream's chunks as whole lines, one splitter per stream (a line may span chunks). */
+export function byLine(each: (line: string) => void): (chunk: Buffer) => void {
+  let pending = '';
+  return (chunk) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    lines.forEach(each);
+  };
+}
+
 export function spawnService(o: {
   name: string;
   command: string;
@@ -100,20 +111,14 @@ export function spawnService(o: {
       resolveReady(service);
     };
     if (o.ready === 'ipc') child.on('message', (m: { ready?: boolean }) => m.ready && ready());
-    let pending = '';
-    const onData = (chunk: Buffer) => {
-      pending += chunk.toString();
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        output.push(line);
-        if (output.length > 2000) output.shift();
-        o.echo?.(line);
-        if (o.ready !== 'ipc' && o.ready.test(line)) ready();
-      }
+    const onLine = (line: string) => {
+      output.push(line);
+      if (output.length > 2000) output.shift();
+      o.echo?.(line);
+      if (o.ready !== 'ipc' && o.ready.test(line)) ready();
     };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
+    child.stdout?.on('data', byLine(onLine));
+    child.stderr?.on('data', byLine(onLine));
     child.once('error', (err) => {
       clearTimeout(timer);
       reject(new Error(`${o.name} could not start: ${err.message}`));
@@ -136,7 +141,13 @@ export function startRedis(
   return spawnService({
     name: 'redis',
     command: 'redis-server',
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    args: [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+      // A pub/sub subscriber (lila-core on site-in, a relay on its rooms) is cut only past 256 MB
+      // behind, or 64 MB for a minute: at the benchmarks' peak (~5 MB/s on site-in) a stall of
+      // lila-core of tens of seconds, not the 6 s Redis's default (32 MB) allows. See README.
+      ...['--client-output-buffer-limit', 'pubsub 256mb 64mb 60'],
+    ],
     ready: /Ready to accept connections/,
     echo,
     wrap,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getGame, newGame, newUser } from '../support/api.js';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
-import { freePort, projectRoot } from '../../scripts/stack/services.js';
+import { byLine, freePort, projectRoot } from '../../scripts/stack/services.js';
 import type { Stack } from '../../scripts/stack/stack.js';
 
 /**
@@ -36,20 +36,14 @@ function launch(env: NodeJS.ProcessEnv): Launcher {
   const lines: string[] = [];
   const pids = new Map<string, number[]>();
   const waiters = new Set<(line: string) => void>();
-  let pending = '';
-  const onData = (chunk: Buffer) => {
-    pending += chunk.toString();
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) {
-      lines.push(line);
-      const started = STARTED.exec(line);
-      if (started) pids.set(started[1], [...(pids.get(started[1]) ?? []), Number(started[2])]);
-      for (const waiter of [...waiters]) waiter(line);
-    }
+  const onLine = (line: string) => {
+    lines.push(line);
+    const started = STARTED.exec(line);
+    if (started) pids.set(started[1], [...(pids.get(started[1]) ?? []), Number(started[2])]);
+    for (const waiter of [...waiters]) waiter(line);
   };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
+  child.stdout.on('data', byLine(onLine));
+  child.stderr.on('data', byLine(onLine));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   return {
     child,
