@@ -9,12 +9,13 @@ import { dirname, join, normalize } from 'node:path';
 /** What each folder may import from the project besides itself. */
 export const MAY_IMPORT: Record<string, readonly string[]> = {
   protocol: [],
+  client: ['protocol'],
   src: ['protocol'],
   'ws-server': ['protocol', 'src'],
   'lila-core': ['protocol', 'src'],
-  scripts: ['protocol', 'src'],
-  bench: ['protocol', 'src', 'scripts'],
-  test: ['protocol', 'src', 'ws-server', 'lila-core', 'scripts', 'bench'],
+  scripts: ['protocol', 'src', 'client'],
+  bench: ['protocol', 'src', 'scripts', 'client'],
+  test: ['protocol', 'client', 'src', 'ws-server', 'lila-core', 'scripts', 'bench'],
 };
 
 /** Production code of the relay and the core: small files, and no frame written by hand. */
