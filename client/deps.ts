@@ -5,13 +5,19 @@
  * Node-only: the library is bundled for browsers.
  */
 
+/**
+ * A handler checked bivariantly, as DOM handlers are: `ws`'s handlers take its own event classes,
+ * which carry more than the client reads.
+ */
+type Handler<E> = { handle(event: E): void }['handle'];
+
 /** The part of the WebSocket API the client uses; the browser's and `ws`'s both fit. */
 export type SocketLike = {
   readonly readyState: number;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason?: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onclose: Handler<{ code: number; reason?: string }> | null;
+  onerror: Handler<unknown> | null;
   send(text: string): void;
   close(code?: number, reason?: string): void;
 };
