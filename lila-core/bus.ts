@@ -36,6 +36,10 @@ export async function consumeSiteIn(o: {
   onTick?: (relay: string) => void;
   /** A relay's report of who is online there. */
   onOnline?: (m: Extract<CoreIn, { t: 'online' }>) => void;
+  /** A relay's report of every socket it admitted (after `sync`, or a loss), page by page. */
+  onSockets?: (m: Extract<CoreIn, { t: 'sockets' }>) => Promise<unknown>;
+  /** Users of a relay that may have missed frames of their channels. */
+  onPending?: (m: Extract<CoreIn, { t: 'pending' }>) => Promise<unknown>;
   /** A relay asks for rooms' latest versions. */
   onVersions?: (m: Extract<CoreIn, { t: 'versions' }>) => Promise<unknown>;
   /** A relay asks for the whole list of revoked sessions. */
@@ -49,7 +53,14 @@ export async function consumeSiteIn(o: {
     // Lost only once lila-core has let go of Redis; otherwise the gap stays and is asked about again.
     void o.publish.resend(relay, boot, from).catch(() => undefined);
   }, o.now);
-  o.liveness.onRestarted((relay) => inbox.restarted(relay));
+  o.liveness.onRestarted((relay, boot) => inbox.restarted(relay, boot));
+  // Redis dropped lila-core's subscription (ioredis makes it again): ask every relay what followed.
+  let cut = false;
+  o.subscriber.on('close', () => (cut = true));
+  o.subscriber.on('ready', () => {
+    if (cut) setImmediate(() => inbox.resubscribed());
+    cut = false;
+  });
 
   /** Handlers still running: a stopping lila-core finishes them before it exits. */
   const inFlight = new Set<Promise<unknown>>();
@@ -100,8 +111,17 @@ export async function consumeSiteIn(o: {
     }
     if (m.t === 'versions') return o.onVersions && track(o.onVersions(m), m);
     if (m.t === 'revocations') return o.onRevocationsAsk?.(m.relay);
+    if (m.t === 'lost') {
+      o.log.error(
+        { relay: m.relay, from: m.d.from, to: m.d.to },
+        'site-in messages lost for good; going on after them',
+      );
+      return inbox.lost(m.relay, m.d.to);
+    }
     if (!inbox.accept(m.relay, m.boot, m.seq)) return;
     if (m.t === 'online') return o.onOnline?.(m);
+    if (m.t === 'sockets') return o.onSockets && track(o.onSockets(m), m);
+    if (m.t === 'pending') return o.onPending && track(o.onPending(m), m);
     handle(m, receivedAt);
   });
   await o.subscriber.subscribe(SITE_IN);

@@ -56,8 +56,14 @@ export function createChallenges(
   const byChallenger = createCounts();
   const byDest = createCounts();
 
+  /** dest user id → ids of the challenges waiting for them: what a socket of theirs is sent again. */
+  const toUser = new Map<string, Set<string>>();
+
   const drop = (challenge: Open) => {
     open.delete(challenge.id);
+    const waiting = toUser.get(challenge.destUser.id);
+    waiting?.delete(challenge.id);
+    if (!waiting?.size) toUser.delete(challenge.destUser.id);
     byChallenger.remove(challenge.challenger.id);
     byDest.remove(challenge.destUser.id);
   };
@@ -105,6 +111,7 @@ export function createChallenges(
       open.set(challenge.id, { ...challenge, expiresAt: now() + CHALLENGE_TTL_MS });
       byChallenger.add(challenger.id);
       byDest.add(dest.id);
+      toUser.set(dest.id, (toUser.get(dest.id) ?? new Set()).add(challenge.id));
       await publish.room(Room.user(dest.id), { t: 'challenge', d: challenge });
       return ok(challenge);
     },
@@ -139,6 +146,15 @@ export function createChallenges(
         d: closed,
       });
       return ok(closed);
+    },
+
+    /** The challenges waiting for `user` to answer (a socket that missed them gets them again). */
+    waitingFor(user: string): ChallengeJson[] {
+      sweep();
+      return [...(toUser.get(user) ?? [])].flatMap((id) => {
+        const challenge = open.get(id);
+        return challenge ? [plain(challenge)] : [];
+      });
     },
 
     /** Forgets expired challenges; lila-core calls it every minute, so that none waits for a visitor. */

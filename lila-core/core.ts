@@ -17,11 +17,13 @@ import { createLobby } from './lobby/lobby.js';
 import { obeyClockOrders } from './manual-clock.js';
 import { coreMetrics, liveGauges, timedWrites } from './metrics.js';
 import { createOnlineUsers } from './online-users.js';
+import { createPending } from './pending.js';
 import { createPublisher } from './publish.js';
 import { createRelayLiveness } from './relay-liveness.js';
 import { answerVersions } from './room-versions.js';
 import { createRound } from './round.js';
 import { startSiteCounts } from './site-counts.js';
+import { createSocketReports } from './socket-report.js';
 import { manualClock, systemClock } from './time.js';
 import { createAccounts } from './users/accounts.js';
 import { createPasswords, OWASP_SCRYPT } from './users/passwords.js';
@@ -80,8 +82,14 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const crowds = createCrowds({ games, publish, clock, liveness, log });
   const sweeper = setInterval(() => liveness.sweep(), 2_000);
 
-  // Every game starts here, and its players leave the lobby (`lobby` is there by the time one starts).
-  const startGame = createGameStarter(games, publish, (ids) => lobby.started(ids));
+  // Every game starts here, and its players leave the lobby (`lobby` is there by the time one starts);
+  // its redirect is remembered for players who miss it (`pending` is there by then too).
+  const starter = createGameStarter(games, publish, (ids) => lobby.started(ids));
+  const startGame: typeof starter = async (toStart) => {
+    const game = await starter(toStart);
+    pending.started(game);
+    return game;
+  };
   const round = createRound(games, startGame, crowds, publish, now, log, () => metrics.moves.inc());
   const lobby = createLobby({
     startGame,
@@ -93,6 +101,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   liveness.onEnded((relay, boot) => lobby.forgetRelay(relay, boot));
   const challenges = createChallenges(startGame, publish, now);
+  const pending = createPending({ challenges, games, publish });
   // Bounded maps swept whether or not anyone touches them again.
   const housekeeping = setInterval(() => {
     challenges.sweep();
@@ -118,6 +127,8 @@ export async function startCore(config: CoreConfig, log: Logger) {
     stamps: manual ? 'ignored' : 'trusted',
     onTick: (relay) => online.ticked(relay),
     onOnline: (m) => online.reported(m.relay, m.d),
+    onSockets: createSocketReports({ games, crowds, lobby }),
+    onPending: (m) => pending.answer(m),
     onRevocationsAsk: (relay) =>
       void revocations
         .sendAll(relay)

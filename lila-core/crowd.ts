@@ -187,6 +187,33 @@ export function createCrowds(o: {
       remove(gameId, key);
     },
 
+    /**
+     * A relay's report of its sockets is complete (`sockets`, after lila-core restarted or lost some
+     * of its messages): its sockets the report did not name are gone (their `leave` was lost).
+     */
+    keepOnly(relay: string, boot: string, named: ReadonlySet<string>): void {
+      const prefix = `${relay}/${boot}/`;
+      for (const entry of [...(boots.get(`${relay}/${boot}`) ?? [])]) {
+        const [gameId, key] = entry.split(' ') as [string, string];
+        if (named.has(key.slice(prefix.length))) continue;
+        boots.get(`${relay}/${boot}`)?.delete(entry);
+        remove(gameId, key);
+      }
+    },
+
+    /**
+     * After a report: a player of a game in progress with no socket anywhere is gone from now, as if
+     * they had just left (a restarted lila-core never saw them leave). Another relay's report, due
+     * within a second, brings them back before anything is said.
+     */
+    expectPlayers(gameId: string): void {
+      const room = rooms.get(gameId);
+      const game = games.peek(gameId);
+      if (!room || !game || isOver(game)) return;
+      for (const color of ['white', 'black'] as const)
+        if (!present(room, color) && !room.absent[color]) playerLeft(gameId, room, color);
+    },
+
     /** Whether `color` has been gone long enough for the opponent to claim. */
     isGone: (gameId: string, color: Color): boolean => rooms.get(gameId)?.absent[color]?.claimable === true,
 

@@ -60,6 +60,10 @@ export function createPublisher(redis: Redis, tap?: Tap) {
         ).catch(() => undefined);
       return true;
     },
+    /** An unversioned frame of `room` again, to one relay's sockets in it (they may have missed it). */
+    again(relay: string, room: RoomName, frame: Exclude<ClientOut, 0>): Promise<unknown> {
+      return publish(relayChannel(relay), encodeCoreOut({ t: 'again', room }, encodeFrame(frame)));
+    },
     /** To one socket; with `a`, the answer to its move stamped `a`. */
     socket(relay: string, sid: string, frame: string, a?: number): Promise<unknown> {
       return publish(

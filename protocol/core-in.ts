@@ -92,7 +92,65 @@ export const Online = z.object({
   d: z.object({ add: z.array(z.string()), remove: z.array(z.string()), all: z.boolean().optional() }),
 });
 
-export const CoreIn = z.union([Tick, VersionsAsk, RevocationsAsk, Online, SocketEnvelope]);
+/**
+ * lila-core asked for messages the relay no longer keeps (`resend` from before its log): those
+ * from `from` to `to - 1` are lost for good, and the numbering goes on at `to` (the oldest message
+ * still kept, resent right after this). lila-core takes the next message from `to` rather than
+ * waiting forever. The relay then answers what was in doubt: its sockets whose messages were lost
+ * hear `unavailable`, their stamped moves go again, and it reports who is online and every socket
+ * (`online` with `all`, `sockets`). Unnumbered: said again at each `resend` for the same loss.
+ */
+export const Lost = z.object({
+  ...fromRelay,
+  t: z.literal('lost'),
+  d: z.object({ from: z.number().int().positive(), to: z.number().int().positive() }),
+});
+
+/** One socket in a `sockets` report: its room, and how it was admitted (`role` of its `join`). */
+export const ReportedSocket = z.object({
+  sid: z.string().min(1),
+  user: z.string().nullable(),
+  room: z.string().refine(isRoomName, 'a room name'),
+  role: z.enum(['play', 'watch', 'lobby']),
+});
+
+/**
+ * Every socket of the relay that lila-core admits (`/play`, `/watch`, `/lobby`), in pages of
+ * SOCKETS_PAGE, numbered like socket messages: sent with `online` `all` when lila-core asks (`sync`:
+ * it restarted and knows none), and after a `lost`. The first page has `first`, the final one
+ * `last`; lila-core counts them in crowds and the lobby as if they joined again, and forgets that
+ * relay's sockets the report did not name (their `leave` was lost).
+ */
+export const Sockets = z.object({
+  ...fromRelay,
+  seq: z.number().int().positive(),
+  t: z.literal('sockets'),
+  d: z.object({
+    sockets: z.array(ReportedSocket),
+    first: z.literal(true).optional(),
+    last: z.literal(true).optional(),
+  }),
+});
+export const SOCKETS_PAGE = 500;
+
+/**
+ * A signed-in socket opened, or (without `sid`) the relay's subscription was made again and it may
+ * have missed user frames for `users`: lila-core sends again each user's pending challenges and the
+ * redirect to a game of theirs that has just started, to that socket or to the relay's sockets of
+ * each user (CoreOut `again`). Numbered, so that a loss is resent like any message.
+ */
+export const Pending = z.object({
+  ...fromRelay,
+  seq: z.number().int().positive(),
+  t: z.literal('pending'),
+  d: z.object({
+    users: z.array(z.string().min(1)).max(SOCKETS_PAGE),
+    sid: z.string().min(1).optional(),
+    room: z.string().refine(isRoomName, 'a room name').optional(),
+  }),
+});
+
+export const CoreIn = z.union([Tick, VersionsAsk, RevocationsAsk, Lost, Online, Sockets, Pending, SocketEnvelope]);
 export type CoreIn = z.infer<typeof CoreIn>;
 
 /** The one way a relay's message for `site-in` becomes text. */

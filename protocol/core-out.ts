@@ -57,7 +57,10 @@ export const JoinReply = z.object({
 /** On `relay:<id>`: lila-core missed messages; publish again those numbered `from` onwards. */
 export const Resend = z.object({ t: z.literal('resend'), boot: z.string(), from: z.number().int().positive() });
 
-/** On `relay:<id>`: lila-core does not know who is online there (it just started): say it all. */
+/**
+ * On `relay:<id>`: lila-core does not know who is online there, nor its sockets (it just started):
+ * say it all (`online` with `all`, then `sockets`).
+ */
 export const Sync = z.object({ t: z.literal('sync') });
 
 /** On `relay:<id>`, from the relay itself: a timestamped probe, to measure Redis's round trip. */
@@ -83,6 +86,12 @@ export const Replay = RoomEvent.extend({ t: z.literal('replay'), room: z.string(
  * room). A relay still behind on a room missed more than lila-core keeps: its sockets reconnect.
  */
 export const Versions = z.object({ t: z.literal('versions'), d: z.record(z.string(), z.number().int().nonnegative()) });
+
+/**
+ * On `relay:<id>`, answering `pending`: an unversioned frame of `room` (a user's challenge, a
+ * redirect) the relay's sockets of that room may have missed, sent again to them alone.
+ */
+export const Again = z.object({ t: z.literal('again'), room: z.string() });
 
 /** At most this many revoked sessions in one `revoked` message: a whole list comes in pages. */
 export const REVOKED_PAGE = 1000;
@@ -112,6 +121,7 @@ export const CoreOut = z.discriminatedUnion('t', [
   CoreUp,
   Versions,
   Replay,
+  Again,
   Revoked,
 ]);
 export type CoreOut = z.infer<typeof CoreOut>;

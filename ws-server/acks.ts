@@ -13,7 +13,7 @@ const ANSWERED_KEPT = 10_000;
 export const MAX_UNANSWERED_PER_SOCKET = 32;
 export const MAX_UNANSWERED = 10_000;
 
-type Entry = { timer: NodeJS.Timeout; sending: boolean };
+type Entry = { timer: NodeJS.Timeout; sending: boolean; retry: () => void };
 
 /**
  * Moves stamped with an ack id `a`, sent again until lila-core answers them (an ack once the move is
@@ -47,7 +47,6 @@ export function createAcks<M extends { sid: string }>(o: {
 
   /** Sends a stamped move, and again after each silence, until answered or MAX_SENDS. */
   function sendUntilAnswered(sid: string, a: number, message: M, sends = 1): Promise<boolean> {
-    const entry: Entry = { sending: true, timer: setTimeout(() => retry(), ANSWER_TIMEOUT_MS) };
     const retry = () => {
       if (entryOf(sid, a) !== entry) return;
       if (entry.sending) return void (entry.timer = setTimeout(retry, ANSWER_TIMEOUT_MS));
@@ -58,6 +57,7 @@ export function createAcks<M extends { sid: string }>(o: {
         o.log.warn({ sid, sends, err: err.message }, 'could not send the move again'),
       );
     };
+    const entry: Entry = { sending: true, timer: setTimeout(retry, ANSWER_TIMEOUT_MS), retry };
     const moves = unanswered.get(sid) ?? new Map<number, Entry>();
     const previous = moves.get(a);
     if (previous) clearTimeout(previous.timer);
@@ -96,6 +96,18 @@ export function createAcks<M extends { sid: string }>(o: {
         return true;
       }
       return !answeredLately.has(key);
+    },
+
+    /**
+     * The socket's messages were lost on the way (site-in.ts `lost`): its unanswered moves go again
+     * now rather than after their silence. Played once whatever happens (the ack-id rule).
+     */
+    hurry(sid: string): void {
+      for (const entry of unanswered.get(sid)?.values() ?? []) {
+        if (entry.sending) continue;
+        clearTimeout(entry.timer);
+        entry.retry();
+      }
     },
 
     /** The socket closed: its moves are no longer waited for. */

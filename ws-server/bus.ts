@@ -8,6 +8,7 @@ import type { FanOut } from './fan-out.js';
 import type { RelayMetrics } from './metrics.js';
 import type { OnlineHere } from './online-here.js';
 import type { Repair } from './repair.js';
+import { createRecovery } from './recovery.js';
 import type { Rooms } from './rooms.js';
 import type { Socket } from './socket-data.js';
 
@@ -34,16 +35,21 @@ export function listenToBus(o: {
   log: Logger;
 }): void {
   const { subscriber, rooms, repair, core, log } = o;
+  const recovery = createRecovery({ core, sockets: o.sockets, users: o.users, send: o.send, log });
 
   // Not awaited: a relay starts without Redis, reports itself not ready, and subscribes once it can.
   void subscriber.subscribe(o.ownChannel, RELAYS);
-  // Back after Redis dropped us: ioredis subscribes every room again; then ask what was missed.
+  // Back after Redis dropped us: ioredis subscribes every room again; then ask what was missed, and
+  // say again what lila-core may have missed of us.
   let subscriberWasDown = false;
   subscriber.on('close', () => (subscriberWasDown = true));
   subscriber.on('ready', () => {
     if (!subscriberWasDown) return;
     subscriberWasDown = false;
-    setImmediate(() => repair.checkAll());
+    setImmediate(() => {
+      repair.checkAll();
+      recovery.resubscribed();
+    });
   });
   void rooms.enter(Room.site);
 
@@ -57,6 +63,8 @@ export function listenToBus(o: {
         return repair.event(channel, header, frame);
       case 'replay':
         return repair.event(header.room, header, frame);
+      case 'again':
+        return repair.event(header.room, {}, frame);
       case 'sid': {
         // An answer to a move the relay sent again (lila-core was slow) repeats one already given.
         if (header.a !== undefined && !core.answered(header.sid, header.a)) return;
@@ -67,10 +75,12 @@ export function listenToBus(o: {
         const { status, color, v } = header;
         return core.answerJoin(header.sid, { status, frame: Buffer.from(frame), color, v });
       }
-      case 'resend':
-        return core.resend(header.boot, header.from);
+      case 'resend': {
+        const loss = core.resend(header.boot, header.from);
+        return loss && recovery.lost(loss);
+      }
       case 'sync':
-        return o.users.all();
+        return recovery.reportAll();
       case 'probe':
         return o.metrics.redisLag.observe((Date.now() - header.at) / 1000);
       case 'coreDown':

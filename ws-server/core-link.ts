@@ -1,13 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { RoomName } from '../protocol/channels.js';
 import type { ClientAction } from '../protocol/client-in.js';
+import { SOCKETS_PAGE } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
+
 import { createAcks } from './acks.js';
-import { createHeldMoves } from './held-moves.js';
+import { createHeldMoves, PROBE_MS } from './held-moves.js';
 import { createJoins, type JoinAnswer } from './joins.js';
-import { createSiteIn, type RelayMessage, type SocketMessage, type Unnumbered } from './site-in.js';
+import { createSiteIn, type Loss, type RelayMessage, type SocketMessage, type Unnumbered } from './site-in.js';
 
 export type { JoinAnswer } from './joins.js';
+export type ReportedSocket = Extract<RelayMessage, { t: 'sockets' }>['d']['sockets'][number];
 
 /**
  * Everything the relay says to lila-core: numbered envelopes on `site-in`, kept for resends
@@ -35,7 +38,7 @@ export function createCoreLink(o: {
     listening: () => siteIn.listening(),
     log: o.log,
   });
-  const joins = createJoins(o.joinTimeoutMs);
+  const joins = createJoins<ReportedSocket>(o.joinTimeoutMs);
 
   /** Resolves to whether lila-core received the message; a critical one (a move) is held if not. */
   async function deliver(message: Unnumbered, critical: boolean): Promise<boolean> {
@@ -44,6 +47,11 @@ export function createCoreLink(o: {
     if (await siteIn.heard(payload)) return true;
     return critical ? held.hold(message, payload) : false;
   }
+  /** Runs `then` once both Redis connections are up (now, or at a later try). */
+  const whenConnected = (then: () => void): void => {
+    if (o.connected()) return then();
+    setTimeout(() => whenConnected(then), PROBE_MS).unref();
+  };
   const acks = createAcks<SocketMessage>({ send: (message) => deliver(message, true), log: o.log });
 
   return {
@@ -65,9 +73,15 @@ export function createCoreLink(o: {
     forget: (sid: string): void => acks.forget(sid),
 
     join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch' | 'lobby'): Promise<JoinAnswer> {
-      return joins.join(sid, () => deliver({ sid, user, room, t: 'join', d: { role } }, false));
+      return joins.join(sid, { sid, user, room, role }, () =>
+        deliver({ sid, user, room, t: 'join', d: { role } }, false),
+      );
     },
     answerJoin: (sid: string, answer: JoinAnswer): void => joins.answer(sid, answer),
+    /** Sockets whose join awaits lila-core's answer. */
+    joining: (): ReportedSocket[] => joins.waiting(),
+
+    whenConnected,
 
     /**
      * The socket is gone from its game room (closed, or its upgrade failed after the join). Not held
@@ -79,12 +93,52 @@ export function createCoreLink(o: {
     },
 
     /** Who is online here; numbered, so that a loss is noticed and resent like any message. */
-    online(d: RelayMessage['d']): void {
+    online(d: Extract<RelayMessage, { t: 'online' }>['d']): void {
       // As for a leave: numbered and kept before the publish that failed.
       deliver({ t: 'online', d }, false).catch(() => undefined);
     },
 
-    resend: (boot: string, from: number): void => siteIn.resend(boot, from),
+    /** Every socket lila-core admitted, in pages: for a lila-core that does not know them (or lost some). */
+    sockets(all: ReportedSocket[]): void {
+      for (let at = 0; at === 0 || at < all.length; at += SOCKETS_PAGE) {
+        const d = {
+          sockets: all.slice(at, at + SOCKETS_PAGE),
+          ...(at === 0 && { first: true as const }),
+          ...(at + SOCKETS_PAGE >= all.length && { last: true as const }),
+        };
+        // As for a leave: a page numbered, then lost, is resent on lila-core's ask.
+        deliver({ t: 'sockets', d }, false).catch(() => undefined);
+      }
+    },
+
+    /**
+     * Users that may have missed frames of their channel: one socket that opened (`sid`, in `room`),
+     * or every user here after the subscription was made again. lila-core sends them again.
+     */
+    pending(users: string[], socket?: { sid: string; room: RoomName }): void {
+      for (let at = 0; at < users.length; at += SOCKETS_PAGE) {
+        const d = { users: users.slice(at, at + SOCKETS_PAGE), ...socket };
+        // As for a leave: numbered and kept before the publish that failed.
+        deliver({ t: 'pending', d }, false).catch(() => undefined);
+      }
+    },
+
+    /**
+     * lila-core saw a gap: what is kept is resent. Messages no longer kept are declared lost, and
+     * what was in doubt is settled here: held moves numbered among them are numbered again, the
+     * stamped moves of their sockets go again now, and their joins are answered 504. Returns that
+     * loss (once), for the relay to tell those sockets and report its state again.
+     */
+    resend(boot: string, from: number): Loss | undefined {
+      const loss = siteIn.resend(boot, from);
+      if (!loss) return undefined;
+      held.renumber((seq) => seq >= loss.from && seq < loss.to);
+      for (const sid of loss.sids) {
+        acks.hurry(sid);
+        joins.answer(sid, { status: 504 });
+      }
+      return loss;
+    },
     /** Tells lila-core the latest version held of each room: it replays what was missed. */
     askVersions: (rooms: Record<string, number>): void => siteIn.askVersions(rooms),
     tick: (): void => siteIn.tick(),

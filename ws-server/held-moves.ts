@@ -1,4 +1,5 @@
 import type { Logger } from '../src/log.js';
+import type { Numbered } from './outbox.js';
 
 /** Moves waiting for lila-core to listen again, at most. Past that the oldest are refused. */
 const MAX_HELD = 1000;
@@ -15,15 +16,15 @@ export const PROBE_MS = 250;
  * they are finally sent.
  */
 export function createHeldMoves<M>(o: {
-  /** Numbers a message: the text to publish. */
-  number: (message: M) => string;
+  /** Numbers a message: its number and the text to publish. */
+  number: (message: M) => Numbered;
   /** Publishes it: whether lila-core heard it. */
-  heard: (payload: string) => Promise<boolean>;
+  heard: (payload: Numbered) => Promise<boolean>;
   /** Whether lila-core subscribes to `site-in` again. */
   listening: () => Promise<boolean>;
   log: Logger;
 }) {
-  const held: { message: M; payload?: string; settle: (delivered: boolean) => void }[] = [];
+  const held: { message: M; payload?: Numbered; settle: (delivered: boolean) => void }[] = [];
   let probe: NodeJS.Timeout | undefined;
   let flushing = false;
   /** lila-core said it is going down: hold from now on, without trying, until it is back. */
@@ -44,7 +45,9 @@ export function createHeldMoves<M>(o: {
         head.payload ??= o.number(head.message);
         // A failed publish is a "not yet": the move stays at the head, tried again at the next probe.
         if (!(await o.heard(head.payload).catch(() => false))) return;
-        held.shift();
+        // Declared lost meanwhile (renumber): it goes again, with a new number.
+        if (head.payload === undefined) continue;
+        held.splice(held.indexOf(head), 1);
         head.settle(true);
       }
       // Nothing held to try with: whether lila-core subscribes to `site-in` again says it is back.
@@ -65,7 +68,7 @@ export function createHeldMoves<M>(o: {
     },
 
     /** Holds a move, with its text when it was numbered already; resolves to whether lila-core got it. */
-    hold(message: M, payload?: string): Promise<boolean> {
+    hold(message: M, payload?: Numbered): Promise<boolean> {
       return new Promise((settle) => {
         const firstUnnumbered = held.findIndex((h) => h.payload === undefined);
         const at = payload === undefined || firstUnnumbered < 0 ? held.length : firstUnnumbered;
@@ -79,6 +82,20 @@ export function createHeldMoves<M>(o: {
             ?.settle(false);
         startProbing();
       });
+    },
+
+    /**
+     * Numbers declared lost (site-in.ts `lost`): a held move numbered among them would be taken for
+     * one lila-core already had, so it is numbered again when it goes (after the numbered ones).
+     */
+    renumber(lost: (seq: number) => boolean): void {
+      const again = held.filter((h) => h.payload !== undefined && lost(h.payload.seq));
+      if (!again.length) return;
+      const rest = held.filter((h) => !again.includes(h));
+      const firstUnnumbered = rest.findIndex((h) => h.payload === undefined);
+      for (const h of again) h.payload = undefined;
+      rest.splice(firstUnnumbered < 0 ? rest.length : firstUnnumbered, 0, ...again);
+      held.splice(0, held.length, ...rest);
     },
 
     /** lila-core announced its shutdown: hold from now on, until it is back. */

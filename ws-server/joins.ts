@@ -7,12 +7,15 @@ export type JoinAnswer = { status: 200 | 403 | 404 | 504; frame?: Buffer; color?
  * Join requests awaiting lila-core's answer on the relay channel, by socket id. No answer within
  * `timeoutMs`, or a request nobody heard, is a 504.
  */
-export function createJoins(timeoutMs: number) {
-  const pending = new Map<string, (answer: JoinAnswer) => void>();
+export function createJoins<S>(timeoutMs: number) {
+  const pending = new Map<string, { settle: (answer: JoinAnswer) => void; socket: S }>();
 
   return {
-    /** Sends the request with `ask` (resolving to whether lila-core got it), then waits for the answer. */
-    join(sid: string, ask: () => Promise<boolean>): Promise<JoinAnswer> {
+    /**
+     * Sends the request with `ask` (resolving to whether lila-core got it), then waits for the
+     * answer; `socket` describes it meanwhile (`waiting`).
+     */
+    join(sid: string, socket: S, ask: () => Promise<boolean>): Promise<JoinAnswer> {
       return new Promise((resolve) => {
         const timer = setTimeout(() => settle({ status: 504 }), timeoutMs);
         const settle = (answer: JoinAnswer) => {
@@ -20,7 +23,7 @@ export function createJoins(timeoutMs: number) {
           pending.delete(sid);
           resolve(answer);
         };
-        pending.set(sid, settle);
+        pending.set(sid, { settle, socket });
         ask().then(
           (delivered) => delivered || settle({ status: 504 }),
           () => settle({ status: 504 }),
@@ -30,7 +33,12 @@ export function createJoins(timeoutMs: number) {
 
     /** lila-core's answer; one for a socket no longer waiting (too late) is dropped. */
     answer(sid: string, answer: JoinAnswer): void {
-      pending.get(sid)?.(answer);
+      pending.get(sid)?.settle(answer);
+    },
+
+    /** The sockets whose join awaits its answer: lila-core may count them already. */
+    waiting(): S[] {
+      return [...pending.values()].map((p) => p.socket);
     },
   };
 }

@@ -32,6 +32,8 @@ export function createOnlineHere(report: (d: OnlineReport) => void) {
     all(): void {
       report({ add: [...sockets.keys()], remove: [], all: true });
     },
+    /** The users with a socket here. */
+    list: (): string[] => [...sockets.keys()],
     get size(): number {
       return sockets.size;
     },

@@ -2,17 +2,19 @@ import type { Redis } from 'ioredis';
 import { SITE_IN } from '../protocol/channels.js';
 import { encodeCoreIn, type CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, type Numbered } from './outbox.js';
 
+/** Without the fields the relay adds, on each kind of a union. */
+type Bare<M> = M extends unknown ? Omit<M, 'relay' | 'boot' | 'seq'> : never;
 /** A socket's message before it is numbered (relay, boot and seq are added here). */
-export type SocketMessage = SocketEnvelope extends infer E
-  ? E extends SocketEnvelope
-    ? Omit<E, 'relay' | 'boot' | 'seq'>
-    : never
-  : never;
-/** The relay's own numbered messages: who is online here. */
-export type RelayMessage = Omit<Extract<CoreIn, { t: 'online' }>, 'relay' | 'boot' | 'seq'>;
+export type SocketMessage = Bare<SocketEnvelope>;
+/** The relay's own numbered messages: who is online here, its sockets, users that may have missed frames. */
+export type RelayMessage = Bare<Extract<CoreIn, { t: 'online' | 'sockets' | 'pending' }>>;
 export type Unnumbered = SocketMessage | RelayMessage;
+export type { Numbered } from './outbox.js';
+
+/** A loss lila-core found beyond the log: the sockets whose messages went, to be answered. */
+export type Loss = { from: number; to: number; sids: string[] };
 
 /** How many numbered messages are kept, for lila-core to ask again. */
 const KEPT = 10_000;
@@ -36,11 +38,19 @@ export function createSiteIn(o: {
 }) {
   const outbox = createOutbox(KEPT);
   const relay = { relay: o.relayId, boot: o.boot };
+  /** Numbers below this were declared lost (`lost`): a loss is answered once, however often asked. */
+  let lostUpTo = 0;
+  const publish = (payload: string): void =>
+    // A failed publish: lila-core still sees the gap, and asks again a second later.
+    void o.publisher.publish(SITE_IN, payload).catch(() => undefined);
 
   return {
     /** The message numbered and kept: the text to publish, now and on a resend. */
-    number(message: Unnumbered): string {
-      return outbox.add((seq) => encodeCoreIn({ ...relay, seq, ...message }));
+    number(message: Unnumbered): Numbered {
+      return outbox.add(
+        (seq) => encodeCoreIn({ ...relay, seq, ...message }),
+        'sid' in message ? message.sid : undefined,
+      );
     },
 
     /**
@@ -48,7 +58,7 @@ export function createSiteIn(o: {
      * many subscribers did). Not queued in ioredis's offline queue while Redis is down: the caller
      * holds what must not be lost, bounded and in order.
      */
-    heard(payload: string): Promise<boolean> {
+    heard({ payload }: Numbered): Promise<boolean> {
       return o.connected() ? o.publisher.publish(SITE_IN, payload).then((n) => n > 0) : Promise.resolve(false);
     },
 
@@ -64,14 +74,26 @@ export function createSiteIn(o: {
       );
     },
 
-    /** lila-core saw a gap in this boot's numbers: publish again what is kept from `from` on. */
-    resend(boot: string, from: number): void {
-      if (boot !== o.boot) return;
+    /**
+     * lila-core saw a gap in this boot's numbers: publish again what is kept from `from` on. What is
+     * no longer kept is declared lost first (`lost`), so that lila-core goes on from the oldest kept;
+     * returns that loss the first time it is declared, for its sockets to be answered.
+     */
+    resend(boot: string, from: number): Loss | undefined {
+      if (boot !== o.boot) return undefined;
       const { payloads, lost } = outbox.since(from);
-      if (lost) o.log.error({ from, lost }, 'lila-core asked for messages no longer kept');
-      else o.log.warn({ from, count: payloads.length }, 'resending to lila-core');
-      // Still kept: lila-core sees the gap again at the next tick and asks once more.
-      for (const payload of payloads) void o.publisher.publish(SITE_IN, payload).catch(() => undefined);
+      const to = from + lost;
+      if (lost) {
+        o.log.error(
+          { from, to, kept: payloads.length },
+          'lila-core asked for messages no longer kept; going on without them',
+        );
+        publish(encodeCoreIn({ ...relay, t: 'lost', d: { from, to } }));
+      } else if (payloads.length) o.log.warn({ from, count: payloads.length }, 'resending to lila-core');
+      payloads.forEach(publish);
+      if (!lost || to <= lostUpTo) return undefined;
+      lostUpTo = to;
+      return { from, to, sids: outbox.lostBy(from) };
     },
 
     /** Tells lila-core the latest version held of each room: it replays what was missed. */

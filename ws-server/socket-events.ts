@@ -75,7 +75,11 @@ export function socketEvents(o: {
       const data = ws.getUserData();
       sockets.set(data.sid, ws);
       metrics.sockets.inc(socketLabels(data));
-      if (data.user) users.opened(data.user);
+      if (data.user) {
+        users.opened(data.user);
+        // What lila-core published for this user while it had no socket here: challenges, a redirect.
+        core.pending([data.user], { sid: data.sid, room: data.route.room });
+      }
       tap?.({ dir: 'open', sid: data.sid, path: data.path, user: data.user, relay: o.relayId });
       for (const topic of data.topics) ws.subscribe(topic);
       if (!data.game) return;

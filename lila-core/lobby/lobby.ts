@@ -135,6 +135,19 @@ export function createLobby(d: LobbyDeps) {
         pools.leaveAll(user);
       }
     },
+    /** A relay reports a lobby socket lila-core may not know (it restarted): counted as joined. */
+    reported(at: { relay: string; boot: string; sid: string }, user: string | null): void {
+      socketCame(`${at.relay}/${at.boot}/${at.sid}`, user);
+      if (!user) return;
+      ownerGone.get(user)?.();
+      ownerGone.delete(user);
+    },
+    /** A relay's report is complete: its lobby sockets it did not name are gone (their leave was lost). */
+    keepOnly(relay: string, boot: string, named: ReadonlySet<string>): void {
+      const prefix = `${relay}/${boot}/`;
+      for (const [key, user] of [...sockets])
+        if (key.startsWith(prefix) && !named.has(key.slice(prefix.length))) socketGone(key, user);
+    },
     /** A relay is dead (silent, or restarted): its lobby sockets are gone. */
     forgetRelay(relay: string, boot: string): void {
       const prefix = `${relay}/${boot}/`;

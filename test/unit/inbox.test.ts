@@ -13,7 +13,7 @@ function setup(start = 1_000_000) {
     (relay, boot, from) => asked.push([relay, boot, from]),
     () => now,
   );
-  liveness.onRestarted((relay) => numbers.restarted(relay));
+  liveness.onRestarted((relay, boot) => numbers.restarted(relay, boot));
   const inbox = {
     sweep: () => liveness.sweep(),
     accept: (relay: string, boot: string, seq: number) => (
@@ -21,9 +21,11 @@ function setup(start = 1_000_000) {
       numbers.accept(relay, boot, seq)
     ),
     tick: (relay: string, boot: string, last: number) => (liveness.heard(relay, boot), numbers.tick(relay, boot, last)),
+    lost: (relay: string, boot: string, to: number) => (liveness.heard(relay, boot), numbers.lost(relay, to)),
   };
   return {
     inbox,
+    numbers,
     asked,
     at: (t: number) => {
       now = t;
@@ -151,6 +153,31 @@ describe('inbox', () => {
     inbox.sweep();
     expect(accepted('r1', 'b2', [2])).toEqual([false]);
     expect(asked).toEqual([['r1', 'b2', 1]]);
+  });
+
+  test('messages the relay no longer keeps: declared lost, the numbering goes on after them', () => {
+    const { inbox, asked, accepted } = setup();
+    accepted('r1', 'b1', [1, 2, 3]);
+    expect(accepted('r1', 'b1', [20_001, 20_002])).toEqual([false, false]);
+    expect(asked).toEqual([['r1', 'b1', 4]]);
+    // The relay keeps 10,000..20,002 only: 4..9,999 are lost, and it resends from 10,000.
+    inbox.lost('r1', 'b1', 10_000);
+    expect(accepted('r1', 'b1', [10_000, 10_001])).toEqual([true, true]);
+    // Declared again (the relay answers each ask), it never goes back.
+    inbox.lost('r1', 'b1', 10_000);
+    expect(accepted('r1', 'b1', [10_001, 10_002])).toEqual([false, true]);
+    expect(asked).toEqual([['r1', 'b1', 4]]);
+  });
+
+  test('after its own subscription was cut, lila-core asks every relay for what followed its last message', () => {
+    const { asked, accepted, numbers } = setup();
+    accepted('r1', 'b1', [1, 2]);
+    accepted('r2', 'x9', [7]);
+    numbers.resubscribed();
+    expect(asked).toEqual([
+      ['r1', 'b1', 3],
+      ['r2', 'x9', 8],
+    ]);
   });
 
   describe('tick', () => {

@@ -9,8 +9,8 @@ describe('outbox', () => {
     const outbox = createOutbox(10);
     expect(outbox.last).toBe(0);
     const seen: number[] = [];
-    expect(outbox.add((seq) => (seen.push(seq), `a${seq}`))).toBe('a1');
-    expect(outbox.add((seq) => (seen.push(seq), `b${seq}`))).toBe('b2');
+    expect(outbox.add((seq) => (seen.push(seq), `a${seq}`))).toEqual({ seq: 1, payload: 'a1' });
+    expect(outbox.add((seq) => (seen.push(seq), `b${seq}`))).toEqual({ seq: 2, payload: 'b2' });
     expect(seen).toEqual([1, 2]);
     expect(outbox.last).toBe(2);
   });
@@ -48,5 +48,15 @@ describe('outbox', () => {
     const outbox = createOutbox(5);
     outbox.add(() => '');
     expect(outbox.since(1)).toEqual({ payloads: [''], lost: 0 });
+  });
+
+  test('lostBy: the sockets with a message from a number on that is no longer kept', () => {
+    const outbox = createOutbox(3);
+    for (const sid of ['a', 'b', undefined, 'a', 'c', 'd', 'e', 'f']) outbox.add((seq) => `msg ${seq}`, sid);
+    // Kept: 6 (d), 7 (e), 8 (f). Gone: 1 a, 2 b, 3 (the relay's own), 4 a, 5 c.
+    expect(outbox.lostBy(1).sort()).toEqual(['a', 'b', 'c']);
+    expect(outbox.lostBy(3).sort()).toEqual(['a', 'c']);
+    expect(outbox.lostBy(5)).toEqual(['c']);
+    expect(outbox.lostBy(6)).toEqual([]);
   });
 });
