@@ -1,4 +1,4 @@
-import { Room } from '../protocol/channels.js';
+import { isTournamentRoom, Room } from '../protocol/channels.js';
 import { within } from '../src/deadline.js';
 import type { Logger } from '../src/log.js';
 import { createRegistry } from '../src/metrics.js';
@@ -31,6 +31,8 @@ import { createProfiles } from './users/profiles.js';
 import { createRatings } from './users/ratings.js';
 import { createRevocations } from './users/revocations.js';
 import { openUsers } from './users/store.js';
+import { createTournamentStore } from './tournament/store.js';
+import { createTournaments } from './tournament/tournaments.js';
 
 export type CoreConfig = {
   port: number;
@@ -71,7 +73,11 @@ export async function startCore(config: CoreConfig, log: Logger) {
   await repo.init();
   const games = createGames(timedWrites(repo, metrics.mongoWrite), publish, clock, {
     ratings: ratings.ratings,
-    onEnd: ratings.recordEnd,
+    // Ratings first; then a tournament game's result reaches its arena (both log their own failures).
+    onEnd: async (game) => {
+      await ratings.recordEnd(game);
+      await tournaments.gameEnded(game);
+    },
   });
   const restored = await games.restore();
 
@@ -101,6 +107,17 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   liveness.onEnded((relay, boot) => lobby.forgetRelay(relay, boot));
   const challenges = createChallenges(startGame, publish, now);
+  const tournaments = createTournaments({
+    store: createTournamentStore(db),
+    publish,
+    clock,
+    games,
+    startGame,
+    ratingOf: ratings.ratingOf,
+    log,
+  });
+  liveness.onEnded((relay, boot) => tournaments.relayEnded(relay, boot));
+  const arenas = await tournaments.start();
   const pending = createPending({ challenges, games, publish });
   // Bounded maps swept whether or not anyone touches them again.
   const housekeeping = setInterval(() => {
@@ -121,6 +138,8 @@ export async function startCore(config: CoreConfig, log: Logger) {
     liveness,
     handle: (m, at) => {
       metrics.actions.inc({ type: m.t });
+      tournaments.observe(m);
+      if (isTournamentRoom(m.room)) return tournaments.handle(m);
       return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m, at);
     },
     // Relays stamp wall time; the manual clock's time is its own.
@@ -134,7 +153,12 @@ export async function startCore(config: CoreConfig, log: Logger) {
         .sendAll(relay)
         // The relay asks again a few seconds later while it has not had the whole list.
         .catch((err: Error) => log.warn({ err: err.message, relay }, 'could not send the revoked sessions')),
-    onVersions: answerVersions({ publish, lobbyVersion: () => lobby.version, gameVersion: (id) => games.version(id) }),
+    onVersions: answerVersions({
+      publish,
+      lobbyVersion: () => lobby.version,
+      gameVersion: (id) => games.version(id),
+      tournamentVersion: (id) => tournaments.version(id),
+    }),
     now,
     log,
     tap: config.tap,
@@ -166,9 +190,10 @@ export async function startCore(config: CoreConfig, log: Logger) {
     metrics: registry,
     status: { isOnline: (id) => online.isOnline(id), isPlaying: (id) => games.isPlaying(id) },
     announce: { publish, admins: config.admins },
+    tournaments,
   });
   const server = await listen(app, config.port);
-  log.info({ port: config.port, restored }, 'lila-core listening');
+  log.info({ port: config.port, restored, arenas }, 'lila-core listening');
 
   return {
     /**
@@ -180,6 +205,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
       // Redis may be the thing that is down: each step waits for it a few seconds at most.
       await within(2_000, publish.coreState('coreDown'));
       await bus.stop();
+      tournaments.stop();
       log.info('site-in drained; every action taken is saved');
       clearInterval(sweeper);
       clearInterval(housekeeping);

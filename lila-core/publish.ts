@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RELAYS, relayChannel, type RoomName } from '../protocol/channels.js';
-import { encodeFrame, type ClientOut, type VersionedFrame } from '../protocol/client-out.js';
+import { encodeFrame, type ClientOut, type TournamentFrame, type VersionedFrame } from '../protocol/client-out.js';
 import type { Audience, Revoked } from '../protocol/core-out.js';
 import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
@@ -22,7 +22,10 @@ export function createPublisher(redis: Redis, tap?: Tap) {
       return publish(room, encodeCoreOut(v === undefined ? { t: 'room' } : { t: 'room', v }, encodeFrame(frame)));
     },
     /** A versioned game event, in full to its audience and as `{"v":N}` to the rest of the room. */
-    event(room: RoomName, event: { to?: Audience; frame: VersionedFrame; reset?: true }): Promise<unknown> {
+    event(
+      room: RoomName,
+      event: { to?: Audience; frame: VersionedFrame | TournamentFrame; reset?: true },
+    ): Promise<unknown> {
       const { v } = event.frame;
       const frame = encodeFrame(event.frame);
       recent.add(room, event.to ? { v, to: event.to, frame } : { v, frame });

@@ -1,4 +1,4 @@
-import { gameIdOf, Room } from '../protocol/channels.js';
+import { gameIdOf, parseRoom, Room } from '../protocol/channels.js';
 import type { CoreIn } from '../protocol/core-in.js';
 import type { Publisher } from './publish.js';
 
@@ -14,9 +14,13 @@ export function answerVersions(o: {
   lobbyVersion: () => number;
   /** A game's latest version, undefined for no such game. */
   gameVersion: (id: string) => Promise<number | undefined>;
+  /** A tournament room's latest version, undefined for one not held. */
+  tournamentVersion?: (id: string) => number | undefined;
 }) {
   const latestOf = async (room: string): Promise<number | undefined> => {
     if (room === Room.lobby) return o.lobbyVersion();
+    const parsed = parseRoom(room);
+    if (parsed?.kind === 'tournament') return o.tournamentVersion?.(parsed.id);
     const gameId = gameIdOf(room);
     return gameId === undefined ? undefined : o.gameVersion(gameId);
   };

@@ -10,6 +10,7 @@ import { announced, colorOf, opposite, toJson, turnOf, type Game, type Transitio
 import type { Games } from './game/games.js';
 import { SaveUnsettled } from './game/save-errors.js';
 import { drawNo, drawYes, moretime, rematchNo, rematchYes, takebackNo, takebackYes } from './game/offers.js';
+import { berserk } from './game/berserk.js';
 import { abort, claimOutOfTime, forceEnd, move, resign } from './game/play.js';
 import type { StartGame } from './game/start.js';
 import type { Crowds } from './crowd.js';
@@ -159,6 +160,8 @@ export function createRound(
         return act(m, gameId, forced(m, gameId, 'draw'));
       case 'talk':
         return chat(m, gameId);
+      case 'berserk':
+        return act(m, gameId, (game, at) => berserk(game, as, at));
     }
   };
 }

@@ -50,3 +50,6 @@ export const gameIdOf = (room: string): string | undefined => {
 
 /** Whether a known room is a game's; a prefix test, cheap enough for the relay's hot path. */
 export const isGameRoom = (room: string): boolean => room.startsWith('game:');
+
+/** Whether a known room is a tournament's (`tournament:<id>`): a prefix test, like `isGameRoom`. */
+export const isTournamentRoom = (room: string): boolean => room.startsWith('tournament:');

@@ -47,6 +47,12 @@ export const ClockRequest = bare('clock');
 /** Chat: players' messages reach players, spectators' reach spectators. */
 export const Talk = z.object({ t: z.literal('talk'), d: z.string().trim().min(1).max(140) });
 
+/**
+ * Berserk in a tournament game that allows it, before one's first move: half one's base time gone,
+ * no increment (lila-core/game/berserk.ts).
+ */
+export const Berserk = bare('berserk');
+
 /** Lobby: a seek for an opponent with this clock; `color` is the seeker's. */
 export const Seek = z.object({
   t: z.literal('seek'),
@@ -80,6 +86,7 @@ export const ClientAction = z.discriminatedUnion('t', [
   DrawForce,
   ClockRequest,
   Talk,
+  Berserk,
 ]);
 export type ClientAction = z.infer<typeof ClientAction>;
 export type ClientActionType = ClientAction['t'];
@@ -101,10 +108,11 @@ const playerActions: ClientActionType[] = [
   'draw-force',
   'clock',
   'talk',
+  'berserk',
 ];
 
 /** WebSocket endpoints of a relay, and the actions each accepts. */
-export const Endpoint = z.enum(['play', 'watch', 'lobby', 'site', 'user']);
+export const Endpoint = z.enum(['play', 'watch', 'lobby', 'site', 'user', 'tournament']);
 export type Endpoint = z.infer<typeof Endpoint>;
 
 export const endpointActions: Record<Endpoint, ReadonlySet<ClientActionType>> = {
@@ -113,6 +121,8 @@ export const endpointActions: Record<Endpoint, ReadonlySet<ClientActionType>> = 
   lobby: new Set(['seek', 'seek-cancel', 'seek-accept', 'pool-in', 'pool-out']),
   site: new Set(),
   user: new Set(),
+  /** A tournament's page: its chat (README, Tournaments). */
+  tournament: new Set(['talk']),
 };
 
 /** Frames larger than this close the socket with {@link CloseCode.tooBig}. */

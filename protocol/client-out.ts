@@ -100,6 +100,20 @@ export const ChatMessage = z.object({
   d: z.object({ u: z.string().nullable(), text: z.string() }),
 });
 
+/** A tournament game: a player went berserk (half their base time gone, no increment); both clocks. */
+export const BerserkEvent = z.object({
+  t: z.literal('berserk'),
+  v: z.number().int(),
+  d: z.object({ color: Color, clock: Clocks }),
+});
+
+/**
+ * On `tournament:<id>`: the standings changed (at most once a second); fetch them again after a
+ * random 0–2 s. Also the first frame on /tournament, at the room's version. Without `d`, unlike a
+ * game's `reload`: the standings come from the HTTP API.
+ */
+export const TournamentReload = z.object({ t: z.literal('reload'), v: z.number().int() }).strict();
+
 /** A seek in the lobby. */
 export const SeekJson = z.object({
   id: z.string(),
@@ -182,15 +196,20 @@ export const ClientOut = z.union([
     ChallengeDeclined,
     ChallengeCanceled,
     Redirect,
+    BerserkEvent,
   ]),
+  TournamentReload,
 ]);
 export type ClientOut = z.infer<typeof ClientOut>;
 export type ClientOutOf<T extends Extract<ClientOut, { t: string }>['t']> = Extract<ClientOut, { t: T }>;
 
 /** Frames of the union that carry a room version (`v`): the events rooms keep and replay. */
-type Tagged = Extract<ClientOut, { t: string }>;
+type Tagged = Exclude<Extract<ClientOut, { t: string }>, { t: 'reload'; d?: never }>;
 type WithVersion<F> = F extends unknown ? ('v' extends keyof F ? F & { v: number } : never) : never;
 export type VersionedFrame = WithVersion<Tagged>;
+export type TournamentReload = z.infer<typeof TournamentReload>;
+/** A versioned event of a tournament room: `reload`, or a chat line (`message`). */
+export type TournamentFrame = TournamentReload | z.infer<typeof ChatMessage>;
 
 /**
  * The one way a frame for browsers becomes text, on relays and lila-core alike: from its type, so

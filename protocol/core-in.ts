@@ -35,7 +35,11 @@ const fromSocket = {
  * A socket asks to join a game room (`play`, `watch`) or the lobby (`lobby`); lila-core answers
  * `join` on the relay channel with the first frame.
  */
-export const Join = z.object({ t: z.literal('join'), d: z.object({ role: z.enum(['play', 'watch', 'lobby']) }) });
+export const Join = z.object({
+  t: z.literal('join'),
+  // `tournament`: a tournament page, admitted with the room's version and counted as waiting there.
+  d: z.object({ role: z.enum(['play', 'watch', 'lobby', 'tournament']) }),
+});
 
 /** Sent every second: lets lila-core notice trailing losses and silent relays. */
 export const Tick = z.object({

@@ -60,6 +60,10 @@ export const GameJson = z.object({
   status: Status,
   winner: Color.nullable(),
   v: z.number().int().nonnegative(),
+  /** A tournament game: the tournament's id. */
+  tournament: z.string().optional(),
+  /** A tournament game: the sides that went berserk. */
+  berserk: z.object({ white: z.literal(true).optional(), black: z.literal(true).optional() }).optional(),
 });
 export type GameJson = z.infer<typeof GameJson>;
 

@@ -73,3 +73,69 @@ export const UsersStatusQuery = z.object({
 
 /** `POST /api/admin/announce`. */
 export const Announcement = z.object({ msg: z.string().trim().min(1).max(500) });
+
+/**
+ * `POST /api/tournament`: an arena. `minutes` it lasts, starting `startsInSeconds` from now;
+ * `berserkable`: players may berserk; `streaks`: two wins in a row put a player on fire.
+ */
+export const TournamentCreate = z.object({
+  name: z.string().trim().min(2).max(30),
+  clock: ClockConfig,
+  minutes: z.number().int().min(1).max(720),
+  startsInSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 3600)
+    .default(0),
+  berserkable: z.boolean().default(true),
+  streaks: z.boolean().default(true),
+});
+export type TournamentCreate = z.infer<typeof TournamentCreate>;
+
+/** `GET /api/tournament/:id?page=N`: standings in pages of 10 from 1. */
+export const StandingsQuery = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
+
+/** One result on a player's sheet: `r` win, draw or loss, the points it scored, whether on fire. */
+export const SheetEntry = z.object({
+  g: z.string(),
+  r: z.enum(['win', 'draw', 'loss']),
+  p: z.number().int(),
+  fire: z.boolean(),
+  berserk: z.boolean(),
+});
+export type SheetEntry = z.infer<typeof SheetEntry>;
+
+export const StandingPlayer = z.object({
+  id: z.string(),
+  name: z.string(),
+  rating: z.number().int(),
+  score: z.number().int(),
+  fire: z.boolean(),
+  sheet: z.array(SheetEntry),
+});
+export type StandingPlayer = z.infer<typeof StandingPlayer>;
+
+export const TournamentStatus = z.enum(['created', 'started', 'finished']);
+export type TournamentStatus = z.infer<typeof TournamentStatus>;
+
+/** A tournament, as the API gives it (times in ms since the epoch). */
+export const TournamentJson = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: TournamentStatus,
+  clock: ClockConfig,
+  minutes: z.number().int(),
+  berserkable: z.boolean(),
+  streaks: z.boolean(),
+  startsAt: z.number().int(),
+  finishesAt: z.number().int(),
+  nbPlayers: z.number().int(),
+});
+export type TournamentJson = z.infer<typeof TournamentJson>;
+
+/** `GET /api/tournament/:id`: the tournament and one page of its standings. */
+export const TournamentPage = TournamentJson.extend({
+  standing: z.object({ page: z.number().int(), players: z.array(StandingPlayer) }),
+});
+export type TournamentPage = z.infer<typeof TournamentPage>;

@@ -1,4 +1,4 @@
-import { isGameRoom, Room } from '../protocol/channels.js';
+import { isGameRoom, isTournamentRoom, Room } from '../protocol/channels.js';
 import { encodeFrame } from '../protocol/client-out.js';
 import type { Audience } from '../protocol/core-out.js';
 
@@ -11,8 +11,9 @@ import type { Audience } from '../protocol/core-out.js';
 export const ROLES = ['white', 'black', 'spectators'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Rooms whose events carry versions, kept in a history: games and the lobby (its seeks). */
-export const isVersionedRoom = (room: string): boolean => isGameRoom(room) || room === Room.lobby;
+/** Rooms whose events carry versions, kept in a history: games, the lobby (its seeks) and tournaments. */
+export const isVersionedRoom = (room: string): boolean =>
+  isGameRoom(room) || room === Room.lobby || isTournamentRoom(room);
 
 export const roleTopic = (room: string, role: Role): string => `${room}/${role}`;
 

@@ -1,6 +1,8 @@
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { RoomName } from '../protocol/channels.js';
 import type { ClientAction } from '../protocol/client-in.js';
+import type { Join } from '../protocol/core-in.js';
 import { SOCKETS_PAGE } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
 
@@ -10,6 +12,8 @@ import { createJoins, type JoinAnswer } from './joins.js';
 import { createSiteIn, type Loss, type RelayMessage, type SocketMessage, type Unnumbered } from './site-in.js';
 
 export type { JoinAnswer } from './joins.js';
+/** How a socket asks lila-core to admit it (CoreIn `join`). */
+type JoinRole = z.infer<typeof Join>['d']['role'];
 export type ReportedSocket = Extract<RelayMessage, { t: 'sockets' }>['d']['sockets'][number];
 
 /**
@@ -72,7 +76,7 @@ export function createCoreLink(o: {
     /** The socket closed: its moves are no longer waited for. */
     forget: (sid: string): void => acks.forget(sid),
 
-    join(sid: string, user: string | null, room: RoomName, role: 'play' | 'watch' | 'lobby'): Promise<JoinAnswer> {
+    join(sid: string, user: string | null, room: RoomName, role: JoinRole): Promise<JoinAnswer> {
       return joins.join(sid, { sid, user, room, role }, () =>
         deliver({ sid, user, room, t: 'join', d: { role } }, false),
       );

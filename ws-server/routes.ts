@@ -23,6 +23,10 @@ const patterns: [RegExp, (m: string) => Route][] = [
   ],
   [/^\/lobby$/, () => ({ endpoint: 'lobby', room: Room.lobby, tokenRequired: false })],
   [/^\/site$/, () => ({ endpoint: 'site', room: Room.site, tokenRequired: false })],
+  [
+    new RegExp(`^/tournament/${id}$`),
+    (t) => ({ endpoint: 'tournament', room: Room.tournament(t), tokenRequired: false, id: t }),
+  ],
 ];
 
 export function route(path: string): Route | undefined {

@@ -26,6 +26,6 @@ export type SocketData = {
 };
 export type Socket = WebSocket<SocketData>;
 
-/** Endpoints whose sockets lila-core admits (a game's state, the lobby's seeks) and counts. */
-export const joinsThroughCore = (endpoint: Endpoint): endpoint is 'play' | 'watch' | 'lobby' =>
-  endpoint === 'play' || endpoint === 'watch' || endpoint === 'lobby';
+/** Endpoints whose sockets lila-core admits (a game's state, the lobby's seeks, a tournament's version) and counts. */
+export const joinsThroughCore = (endpoint: Endpoint): endpoint is 'play' | 'watch' | 'lobby' | 'tournament' =>
+  endpoint === 'play' || endpoint === 'watch' || endpoint === 'lobby' || endpoint === 'tournament';

@@ -112,3 +112,17 @@ export function ratedSpeedOf(config: ClockConfig): RatedSpeed {
 /** How long each side has to make its first move before the game is aborted, as on lichess. */
 export const firstMoveLimitMs = (config: ClockConfig): number =>
   ({ ultraBullet: 15, bullet: 20, blitz: 25, rapid: 30, classical: 35 })[speedOf(config)] * 1000;
+
+/**
+ * Berserk (lichess's arena rule): the player's remaining time is halved, unless the base time is
+ * under 40 × increment (then it stays), and their increment is gone (`incrementOf`). Only before
+ * the player's first move, so the remaining time is still the whole base.
+ */
+export function goBerserk(clock: ClockState, config: ClockConfig, color: Color): ClockState {
+  if (config.limit < 40 * config.increment) return clock;
+  return { ...clock, remaining: { ...clock.remaining, [color]: Math.floor(clock.remaining[color] / 2) } };
+}
+
+/** The clock as `color` plays it: a berserk player has no increment. */
+export const incrementOf = (config: ClockConfig, berserk: boolean): ClockConfig =>
+  berserk ? { ...config, increment: 0 } : config;

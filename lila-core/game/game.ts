@@ -44,7 +44,14 @@ export type Game = {
   ratings?: Pair<Glicko>;
   /** Their ratings after it: set when a rated game ends other than aborted. */
   ratingsAfter?: Pair<Glicko>;
+  /** A tournament game: its tournament, and whether its players may berserk (berserk.ts). */
+  tournament?: TournamentSeat;
+  /** The sides that went berserk: half their base time gone, no increment (clock.ts `incrementOf`). */
+  berserk?: Partial<Record<Color, true>>;
 };
+
+/** What a game knows of its tournament (lila-core/tournament/). */
+export type TournamentSeat = { id: string; berserkable: boolean };
 
 export type Offers = {
   /** A pending draw offer, and the ply of each side's last offer (no new one within 20 plies). */
@@ -114,6 +121,7 @@ export function newGame(
   clockConfig: ClockConfig,
   now: number,
   ratings?: Pair<Glicko>,
+  tournament?: TournamentSeat,
 ): Game {
   const position = Chess.default();
   return {
@@ -136,6 +144,7 @@ export function newGame(
     offers: noOffers(),
     rated: ratings !== undefined,
     ...(ratings ? { ratings } : {}),
+    ...(tournament ? { tournament } : {}),
   };
 }
 
@@ -197,5 +206,8 @@ export function toJson(game: Game, now: number): GameJson {
     status: game.status,
     winner: game.winner,
     v: game.v,
+    // Other games keep the JSON they always had: no such keys.
+    ...(game.tournament ? { tournament: game.tournament.id } : {}),
+    ...(game.berserk ? { berserk: game.berserk } : {}),
   };
 }

@@ -7,7 +7,7 @@ import { createSerial } from '../serial.js';
 import type { Clock } from '../time.js';
 import { ratedSpeedOf } from './clock.js';
 import { resumeAfter } from './doubt.js';
-import { isOver, newGame, type Game, type GameEvent, type Transition } from './game.js';
+import { isOver, newGame, type Game, type GameEvent, type TournamentSeat, type Transition } from './game.js';
 import type { Glicko, Pair } from './glicko.js';
 import { deadline, tick } from './play.js';
 import type { GameRepo } from './repo.js';
@@ -178,7 +178,11 @@ export function createGames(
     },
 
     /** A new game; a rated one snapshots both players' ratings. Throws if rated with an anonymous player. */
-    async create(players: Pair<Player>, clockConfig: ClockConfig, options: { rated?: boolean } = {}): Promise<Game> {
+    async create(
+      players: Pair<Player>,
+      clockConfig: ClockConfig,
+      options: { rated?: boolean; tournament?: TournamentSeat } = {},
+    ): Promise<Game> {
       let ratings: Pair<Glicko> | undefined;
       if (options.rated) {
         if (isAnonymous(players.white.id) || isAnonymous(players.black.id))
@@ -186,7 +190,7 @@ export function createGames(
         if (!hooks.ratings) throw new Error('rated games need the users');
         ratings = await hooks.ratings(players, ratedSpeedOf(clockConfig));
       }
-      const game = newGame(randomId(8), players, clockConfig, now(), ratings);
+      const game = newGame(randomId(8), players, clockConfig, now(), ratings, options.tournament);
       await repo.insert(game, now());
       keep(game);
       return game;

@@ -1,6 +1,6 @@
 import type { Color } from '../../protocol/game.js';
 import { playUci } from './chess.js';
-import { clocksInSeconds, firstMoveLimitMs, flagAt, punch, timeLeft } from './clock.js';
+import { clocksInSeconds, firstMoveLimitMs, flagAt, incrementOf, punch, timeLeft } from './clock.js';
 import {
   changed,
   colorOf,
@@ -50,7 +50,8 @@ export function move(
   const color = playing.value;
   if (color !== turnOf(game)) return refuse('not_your_turn', 'it is not your turn');
 
-  const clockAfter = punch(game.clock, game.clockConfig, color, game.moves.length, now, lag, movedAt);
+  const config = incrementOf(game.clockConfig, game.berserk?.[color] === true);
+  const clockAfter = punch(game.clock, config, color, game.moves.length, now, lag, movedAt);
   if (clockAfter === 'flagged') return flag(game, now);
   const legal = playUci(game.position, uci);
   if (!legal.ok) return legal;

@@ -30,6 +30,9 @@ type GameDoc = {
   rated?: boolean;
   ratings?: Pair<Glicko>;
   ratingsAfter?: Pair<Glicko>;
+  /** A tournament game's tournament, and the sides that went berserk. */
+  tournament?: Game['tournament'];
+  berserk?: Game['berserk'];
   /** Both players' ids, for a user's games through the `{ userIds, createdAt, _id }` index. */
   userIds?: string[];
   createdAt: Date;
@@ -63,6 +66,8 @@ const toDoc = (game: Game, now: number, w?: string): GameDoc => ({
   rated: game.rated,
   ...(game.ratings ? { ratings: game.ratings } : {}),
   ...(game.ratingsAfter ? { ratingsAfter: game.ratingsAfter } : {}),
+  ...(game.tournament ? { tournament: game.tournament } : {}),
+  ...(game.berserk ? { berserk: game.berserk } : {}),
   userIds: [game.players.white.id, game.players.black.id],
   createdAt: new Date(game.createdAt),
   updatedAt: new Date(now),
@@ -97,6 +102,8 @@ function fromDoc(doc: GameDoc): Game {
     rated: doc.rated ?? false,
     ...(doc.ratings ? { ratings: doc.ratings } : {}),
     ...(doc.ratingsAfter ? { ratingsAfter: doc.ratingsAfter } : {}),
+    ...(doc.tournament ? { tournament: doc.tournament } : {}),
+    ...(doc.berserk ? { berserk: doc.berserk } : {}),
   };
 }
 

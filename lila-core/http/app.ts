@@ -14,12 +14,14 @@ import type { Refusal } from '../result.js';
 import type { Health } from '../health.js';
 import type { Accounts } from '../users/accounts.js';
 import type { Profiles } from '../users/profiles.js';
+import type { Tournaments } from '../tournament/tournaments.js';
 import type { Revocations } from '../users/revocations.js';
 import { announceRoutes, type AnnounceDeps } from './announce.js';
 import { requireSession } from './auth.js';
 import { errorHandler, HttpError, notFound, parseBody } from './errors.js';
 import { sessionRoutes } from './sessions.js';
 import { tapRequests } from './tap.js';
+import { tournamentRoutes } from './tournaments.js';
 import { usersStatusRoutes, type UsersStatusDeps } from './users-status.js';
 
 /** A refused challenge's HTTP status, from its code: lila-core says why, the HTTP edge how loud. */
@@ -52,6 +54,8 @@ export type HttpDeps = {
   status: UsersStatusDeps;
   /** Announcements from the operators. */
   announce: Omit<AnnounceDeps, 'keys'>;
+  /** Arena tournaments (lila-core/tournament/). */
+  tournaments?: Tournaments;
 };
 
 export function createHttpApp(d: HttpDeps): Express {
@@ -144,6 +148,7 @@ export function createHttpApp(d: HttpDeps): Express {
 
   app.use(usersStatusRoutes(d.status));
   app.use(announceRoutes({ ...d.announce, keys }));
+  if (d.tournaments) app.use(tournamentRoutes({ tournaments: d.tournaments, keys }));
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;

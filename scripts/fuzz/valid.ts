@@ -72,6 +72,7 @@ export const validActions: { [T in ClientActionType]: fc.Arbitrary<ActionOf<T>> 
   'resign-force': bare('resign-force'),
   'draw-force': bare('draw-force'),
   clock: bare('clock'),
+  berserk: bare('berserk'),
   talk: fc.record({ t: fc.constant('talk'), d: chatText }),
   seek: fc.record({
     t: fc.constant('seek'),
