@@ -1,12 +1,12 @@
 import type { Router } from 'express';
-import express from 'express';
+import express, { type Request } from 'express';
 import { ANONYMOUS_PREFIX } from '../../protocol/game.js';
 import { SessionCreate } from '../../protocol/http.js';
 import { newSessionId, signToken } from '../../src/token.js';
 import { randomId } from '../ids.js';
 import type { Accounts } from '../users/accounts.js';
 import type { Revocations } from '../users/revocations.js';
-import { bearerToken, cookieToken, sessionOf, type SessionKeys } from './auth.js';
+import { bearerToken, cookieToken, requireSession, sessionOf, type SessionKeys } from './auth.js';
 import { HttpError, parseBody } from './errors.js';
 
 export type SessionDeps = SessionKeys & {
@@ -20,8 +20,19 @@ export type SessionDeps = SessionKeys & {
 const CLEAR_COOKIE = 'session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax';
 
 /**
+ * The token as the browser keeps it: out of the page's scripts' reach (HttpOnly), sent by the
+ * browser to this site's API and sockets, not with other sites' POSTs (SameSite=Lax); over HTTPS
+ * (nginx says so in X-Forwarded-Proto) only ever sent encrypted. Tokens are base64url and a dot:
+ * nothing to escape.
+ */
+const sessionCookie = (req: Request, token: string, maxAgeSeconds: number): string =>
+  `session=${token}; Path=/; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax` +
+  (req.get('x-forwarded-proto') === 'https' ? '; Secure' : '');
+
+/**
  * Sessions: `POST /api/session` signs in (or opens an anonymous session) with a token naming a new
- * session id; `DELETE /api/session` revokes the token it is called with (Bearer, or the `session`
+ * session id, in the answer and as the `session` cookie; `GET /api/session` says whose session a
+ * request carries; `DELETE /api/session` revokes the token it is called with (Bearer, or the `session`
  * cookie), on the API and on every relay (users/revocations.ts).
  */
 export function sessionRoutes(d: SessionDeps): Router {
@@ -38,11 +49,20 @@ export function sessionRoutes(d: SessionDeps): Router {
 
   router.post('/api/session', async (req, res) => {
     const body = parseBody(SessionCreate, req.body);
-    if (!('name' in body))
-      return void res.status(201).json(session({ id: `${ANONYMOUS_PREFIX}${randomId(10)}`, name: 'Anonymous' }));
-    const user = await d.accounts.authenticate(body.name, body.password);
+    const user =
+      'name' in body
+        ? await d.accounts.authenticate(body.name, body.password)
+        : { id: `${ANONYMOUS_PREFIX}${randomId(10)}`, name: 'Anonymous' };
     if (!user) throw new HttpError(401, 'bad_credentials', 'wrong name or password');
-    res.status(201).json(session(user));
+    const opened = session(user);
+    res.setHeader('set-cookie', sessionCookie(req, opened.token, d.sessionTtlSeconds));
+    res.status(201).json(opened);
+  });
+
+  // Who this is: a page cannot read its HttpOnly cookie, so it asks (web/src/session.ts).
+  router.get('/api/session', (req, res) => {
+    const { userId, name } = requireSession(d, req);
+    res.json({ user: { id: userId, name } });
   });
 
   router.delete('/api/session', async (req, res) => {

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { redactSecrets, type Tap } from '../../src/tap.js';
 import { verifyToken } from '../../src/token.js';
-import { bearerToken } from './auth.js';
+import { requestToken } from './auth.js';
 
 /**
  * Records every API call once answered: method, path, status, the caller's user id (never the
@@ -17,7 +17,7 @@ export function tapRequests(tap: Tap, secret: string): RequestHandler {
       return json(body);
     };
     res.on('finish', () => {
-      const token = bearerToken(req);
+      const token = requestToken(req);
       const verified = token === undefined ? undefined : verifyToken(secret, token);
       tap({
         dir: 'http',

@@ -10,12 +10,14 @@ import { dirname, join, normalize } from 'node:path';
 export const MAY_IMPORT: Record<string, readonly string[]> = {
   protocol: [],
   client: ['protocol'],
+  // The browser's pages (web/src/): the socket client and the messages, nothing of the servers.
+  web: ['protocol', 'client'],
   src: ['protocol'],
   'ws-server': ['protocol', 'src'],
   'lila-core': ['protocol', 'src'],
   scripts: ['protocol', 'src', 'client'],
   bench: ['protocol', 'src', 'scripts', 'client'],
-  test: ['protocol', 'client', 'src', 'ws-server', 'lila-core', 'scripts', 'bench'],
+  test: ['protocol', 'client', 'src', 'ws-server', 'lila-core', 'scripts', 'bench', 'web'],
 };
 
 /** Production code of the relay and the core: small files, and no frame written by hand. */

@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import { projectRoot } from './services.js';
 import { renderNginxConf, type NginxOptions } from './nginx-render.js';
 
-/** The template and the static site, read from the source tree (tsc copies neither to dist/). */
+/** The template, read from the source tree (tsc does not copy it to dist/). */
 export const nginxTemplate = join(projectRoot, 'nginx', 'lila.conf.template');
-export const webRoot = join(projectRoot, 'web');
+/** The web root: the web UI as scripts/build-web.ts builds it from web/. */
+export const webRoot = join(projectRoot, 'dist', 'web');
 
 /**
  * Renders the configuration into `<prefix>/lila.conf` and makes the folders nginx writes in;

@@ -153,6 +153,17 @@ test('the HTTP API, /health and the web root through the edge; relays and metric
   expect(home.status).toBe(200);
   expect(home.headers.get('content-type')).toBe('text/html');
   expect(await home.text()).toContain('<title>lila-ts</title>');
+  // The web UI's router has every other path: a game, a user, the sign-in page are the same page.
+  for (const path of ['/abcd1234', '/@/someone', '/login']) {
+    const page = await fetch(`${stack.edgeUrl}${path}`);
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([
+      200,
+      'text/html',
+      await (await fetch(`${stack.edgeUrl}/`)).text(),
+    ]);
+  }
+  const bundle = await fetch(`${stack.edgeUrl}/app.js`);
+  expect([bundle.status, bundle.headers.get('content-type')]).toEqual([200, 'text/javascript']);
 
   // Metrics are for the operators' scraper, on each process's own port.
   expect((await fetch(`${stack.edgeUrl}/metrics`)).status).toBe(404);

@@ -26,6 +26,20 @@ test('an import against the arrows is reported: runtime reaching into the core, 
   ]);
 });
 
+test("the web UI's pages may use the socket client and the messages, not the servers' code", () => {
+  const violations = checkLayout(
+    tree({
+      'web/src/page.ts':
+        "import { createClient } from '../../client/index.js';\nimport type { G } from '../../protocol/game.js';\nimport './page.css';\n",
+      'web/src/bad.ts': "import { toJson } from '../../lila-core/game/game.js';\n",
+      'client/index.ts': 'export const createClient = 1;\n',
+      'protocol/game.ts': 'export type G = 1;\n',
+      'lila-core/game/game.ts': 'export const toJson = 1;\n',
+    }),
+  );
+  expect(violations.map((v) => [v.file, v.rule])).toEqual([['web/src/bad.ts', 'import']]);
+});
+
 test('a loop between files is reported once, whichever folder it spans', () => {
   expect(
     cyclesOf(
