@@ -132,6 +132,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
 
+  const socketReports = createSocketReports({ games, crowds, lobby });
   const bus = await consumeSiteIn({
     subscriber,
     publish,
@@ -146,7 +147,10 @@ export async function startCore(config: CoreConfig, log: Logger) {
     stamps: manual ? 'ignored' : 'trusted',
     onTick: (relay) => online.ticked(relay),
     onOnline: (m) => online.reported(m.relay, m.d),
-    onSockets: createSocketReports({ games, crowds, lobby }),
+    onSockets: (m) => {
+      tournaments.reported(m);
+      return socketReports(m);
+    },
     onPending: (m) => pending.answer(m),
     onRevocationsAsk: (relay) =>
       void revocations

@@ -115,7 +115,7 @@ export const ReportedSocket = z.object({
   sid: z.string().min(1),
   user: z.string().nullable(),
   room: z.string().refine(isRoomName, 'a room name'),
-  role: z.enum(['play', 'watch', 'lobby']),
+  role: z.enum(['play', 'watch', 'lobby', 'tournament']),
 });
 
 /**

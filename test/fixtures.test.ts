@@ -5,7 +5,7 @@ import { projectRoot } from '../scripts/stack/services.js';
 import { startStack, type Stack } from '../scripts/stack/stack.js';
 
 /**
- * Every fixture under test/fixtures (grouped by room: game, lobby, site), one test per file, on
+ * Every fixture under test/fixtures (grouped by room: game, lobby, site, tournament), one test per file, on
  * one stack of two relays whose lila-core runs on the manual clock, so that bus fixtures can
  * advance time. Socket fixtures match clock times with "$number" and do not mind.
  */
@@ -22,7 +22,7 @@ afterAll(() => stack?.stop());
 
 test('there are fixtures for every room', () => {
   const rooms = new Set(files.map((f) => f.slice(DIR.length + 1).split('/')[0]));
-  expect([...rooms].sort()).toEqual(['game', 'lobby', 'site']);
+  expect([...rooms].sort()).toEqual(['game', 'lobby', 'site', 'tournament']);
 });
 
 // One after another: bus fixtures move the clock that every fixture's games share.

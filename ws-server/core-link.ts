@@ -2,8 +2,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { RoomName } from '../protocol/channels.js';
 import type { ClientAction } from '../protocol/client-in.js';
-import type { Join } from '../protocol/core-in.js';
-import { SOCKETS_PAGE } from '../protocol/core-in.js';
+import { SOCKETS_PAGE, type Join } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
 
 import { createAcks } from './acks.js';
