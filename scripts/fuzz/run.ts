@@ -19,7 +19,7 @@ import {
 } from './observe.js';
 import { Slot, type Context, type Pair, type SentFrame } from './slot.js';
 import { Counter, Tally } from './tally.js';
-import { Watcher } from './watcher.js';
+import { spectatorVerdict, Watcher } from './watcher.js';
 
 /**
  * The fuzz run: on a real stack (redis-server, FerretDB, lila-core, two relays), bots play real
@@ -53,9 +53,6 @@ export const FUZZ_STACK_ENV = { NODE_OPTIONS: '--inspect=127.0.0.1:0', LOG_LEVEL
 
 /** Slot numbers of the warm-up: frame ids `1000000.c.i` are the warm-up's. */
 export const WARMUP_SLOTS = 1_000_000;
-
-/** lila-core/game/reservation.ts's RESERVED_VERSIONS (scripts may not import lila-core). */
-const RESERVED_VERSIONS = 20;
 
 /** Resident memory may grow this much between the baseline and the end. */
 export const MEMORY_TOLERANCE = 0.1;
@@ -101,7 +98,7 @@ export function openingLines(): string[][] {
     .flatMap((file) => readOpenings(readFileSync(join(dir, file), 'utf8')).map((line) => line.sans));
 }
 
-const percentile = (values: number[], p: number) => {
+export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0;
 };
@@ -289,16 +286,9 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
       for (const problem of gameProblems(game)) gameProblemsFound.push(`${id}: ${problem}`);
       const watcher = watchers.get(id);
       if (watcher) {
-        for (const problem of watcher.problems) gameProblemsFound.push(`${id} (spectator): ${problem}`);
-        const behind = game.v - (watcher.lastV ?? 0);
-        // A finished game read again after leaving memory resumes past its reserved versions, and
-        // lila-core publishes nothing for them (relays that ask get them as {"v":N}): a spectator
-        // of a quiet room stays behind by at most the reservation. Counted, not a failure.
-        if (game.status !== 'started' && watcher.ended && behind > 0 && behind <= RESERVED_VERSIONS) resumedBehind++;
-        else if (game.status !== 'started' && watcher.ended && behind !== 0)
-          gameProblemsFound.push(
-            `${id}: the spectator's last version is ${watcher.lastV}, the game's ${game.v} (${game.status}; spectator ${watcher.describe()})`,
-          );
+        const verdict = spectatorVerdict(game, watcher);
+        gameProblemsFound.push(...verdict.problems);
+        if (verdict.resumedBehind) resumedBehind++;
       }
       const bot = bots.games.find((g) => g.id === id);
       if (bot?.end) {

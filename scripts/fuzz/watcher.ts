@@ -1,4 +1,8 @@
 import WebSocket from 'ws';
+import type { GameJson } from '../../protocol/game.js';
+
+/** lila-core/game/reservation.ts's RESERVED_VERSIONS (scripts may not import lila-core). */
+export const RESERVED_VERSIONS = 20;
 
 /**
  * A well-behaved spectator of one game: it reads every frame and checks that the room's versions
@@ -55,9 +59,10 @@ export class Watcher {
     }
     if (frame === undefined) return void this.problems.push(`a frame that is not JSON text: ${text ?? '(binary)'}`);
     if (frame === 0) return void this.pongs.shift()?.();
-    const { t, v } = frame as { t?: unknown; v?: unknown };
+    const { t, v, d } = frame as { t?: unknown; v?: unknown; d?: { status?: unknown } };
     if (t === 'resync') return void (this.resyncs++, (this.awaitingState = true));
-    if (t === 'end') {
+    // A game that ended while this socket was away comes as a finished state after a resync, with no `end`.
+    if (t === 'end' || (t === 'state' && d?.status !== 'started')) {
       this.ended = true;
       this.endWaiters.splice(0).forEach((done) => done());
     }
@@ -109,4 +114,26 @@ export class Watcher {
     this.stopped = true;
     this.ws?.close();
   }
+}
+
+/**
+ * A watched game at the end of a run, against its saved JSON: what its spectator found wrong (gaps,
+ * duplicates), and its last version against the game's once it has ended. A finished game read
+ * again after leaving memory resumes past its reserved versions, and lila-core publishes nothing
+ * for them (relays that ask get them as {"v":N}): a spectator of a quiet room stays behind by at
+ * most the reservation. That is `resumedBehind`, counted, not a problem.
+ */
+export function spectatorVerdict(
+  game: Pick<GameJson, 'id' | 'v' | 'status'>,
+  watcher: Watcher,
+): { problems: string[]; resumedBehind: boolean } {
+  const problems = watcher.problems.map((problem) => `${game.id} (spectator): ${problem}`);
+  const behind = game.v - (watcher.lastV ?? 0);
+  const ended = game.status !== 'started' && watcher.ended;
+  const resumedBehind = ended && behind > 0 && behind <= RESERVED_VERSIONS;
+  if (ended && !resumedBehind && behind !== 0)
+    problems.push(
+      `${game.id}: the spectator's last version is ${watcher.lastV}, the game's ${game.v} (${game.status}; spectator ${watcher.describe()})`,
+    );
+  return { problems, resumedBehind };
 }

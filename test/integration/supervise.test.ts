@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getGame, newGame, newUser } from '../support/api.js';
 import { openBrowser, type Browser } from '../support/browser.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
-import { byLine, freePort, projectRoot } from '../../scripts/stack/services.js';
+import { alive, launchOnFreePorts, type Launcher, type LauncherPorts } from '../../scripts/stack/launcher.js';
 import type { Stack } from '../../scripts/stack/stack.js';
 
 /**
@@ -15,70 +14,6 @@ import type { Stack } from '../../scripts/stack/stack.js';
  * lost, and the game goes on.
  */
 
-type Launcher = {
-  child: ChildProcess;
-  lines: string[];
-  /** Every pid the launcher reported, by child name, the latest last. */
-  pids: Map<string, number[]>;
-  /** Resolves with the first line (already printed or to come) that matches. */
-  line(re: RegExp, timeoutMs?: number): Promise<string>;
-  exited: Promise<number | null>;
-};
-
-const STARTED = /^stack\s+(\S+) (?:started|restarted) \(pid (\d+)\)/;
-
-function launch(env: NodeJS.ProcessEnv): Launcher {
-  const { REDIS_URL: _r, MONGO_URL: _m, ...inherited } = process.env;
-  const child = spawn(process.execPath, [join(projectRoot, 'dist/scripts/start.js')], {
-    env: { ...inherited, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const pids = new Map<string, number[]>();
-  const waiters = new Set<(line: string) => void>();
-  const onLine = (line: string) => {
-    lines.push(line);
-    const started = STARTED.exec(line);
-    if (started) pids.set(started[1], [...(pids.get(started[1]) ?? []), Number(started[2])]);
-    for (const waiter of [...waiters]) waiter(line);
-  };
-  child.stdout.on('data', byLine(onLine));
-  child.stderr.on('data', byLine(onLine));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  return {
-    child,
-    lines,
-    pids,
-    exited,
-    line(re, timeoutMs = 30_000) {
-      const seen = lines.find((l) => re.test(l));
-      if (seen) return Promise.resolve(seen);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          reject(new Error(`launcher never printed ${re}; last lines:\n${lines.slice(-30).join('\n')}`));
-        }, timeoutMs);
-        const check = (line: string) => {
-          if (!re.test(line)) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(line);
-        };
-        waiters.add(check);
-      });
-    },
-  };
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const status = (url: string) =>
   fetch(url, { signal: AbortSignal.timeout(1000) }).then(
     (res) => res.status,
@@ -87,7 +22,7 @@ const status = (url: string) =>
 
 let launcher: Launcher;
 let dir: string;
-let ports: { redis: number; mongo: number; core: number; relays: number[]; nginx: number };
+let ports: LauncherPorts;
 const healthUrls = () => [
   `http://127.0.0.1:${ports.nginx}/health`,
   `http://127.0.0.1:${ports.core}/health`,
@@ -107,24 +42,7 @@ async function healthy(timeoutMs = 30_000): Promise<void> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lila-supervise-'));
-  ports = {
-    redis: await freePort(),
-    mongo: await freePort(),
-    core: await freePort(),
-    relays: [await freePort(), await freePort()],
-    nginx: await freePort(),
-  };
-  launcher = launch({
-    DATA_DIR: dir,
-    REDIS_PORT: String(ports.redis),
-    MONGO_PORT: String(ports.mongo),
-    CORE_PORT: String(ports.core),
-    RELAY_PORTS: ports.relays.join(','),
-    NGINX_PORT: String(ports.nginx),
-    LOG_LEVEL: 'warn',
-    SCRYPT_N: '16384',
-    DRAIN_SPREAD_MS: '500',
-  });
+  ({ launcher, ports } = await launchOnFreePorts(dir, { DRAIN_SPREAD_MS: '500' }));
   await launcher.line(/^lila-ts is up/, 60_000);
 }, 90_000);
 
