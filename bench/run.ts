@@ -27,6 +27,8 @@ type Options = {
   targets: TargetName[];
   runs: number;
   prof: boolean;
+  /** `--no-wait`: start each run at once, however busy the machine (a trial run, not a measurement). */
+  noWait: boolean;
   report?: string;
   serverCpus: string;
   generatorCpus: string;
@@ -55,6 +57,7 @@ function parseArgs(argv: string[]): Options {
     targets: list('--targets', TARGETS),
     runs: Number(value('--runs') ?? (mode === 'full' ? 3 : 1)),
     prof: argv.includes('--prof'),
+    noWait: argv.includes('--no-wait'),
     report: value('--report'),
     serverCpus: value('--server-cpus') ?? '0',
     generatorCpus: value('--generator-cpus') ?? '1',
@@ -72,9 +75,9 @@ const say = (line: string) => console.log(`[${elapsed()}] ${line}`);
  * Other users of the machine skew every figure: before each run, wait (a minute at most) until
  * the machine is nearly idle; the load found is kept with the run.
  */
-async function quiet(label: string): Promise<number> {
+async function quiet(label: string, noWait: boolean): Promise<number> {
   let load = await machineLoad(1000);
-  for (let waited = 0; load > QUIET_CORES && waited < 60; waited += 5) {
+  for (let waited = 0; !noWait && load > QUIET_CORES && waited < 60; waited += 5) {
     if (waited === 0) say(`${label} · the machine is busy (${load.toFixed(2)} cores): waiting for it to calm down`);
     load = await machineLoad(5000);
   }
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
         for (const variant of variants(target)) {
           const label = `${scenario.name} · ${target}${variant ? ` (${variant})` : ''} · run ${run}/${o.runs}`;
           const job: WorkerJob = { scenario: scenario.name, target, mode: o.mode, serverCpus: o.serverCpus, variant };
-          const background = await quiet(label);
+          const background = await quiet(label, o.noWait);
           const record = await runWorker(job, o, label);
           results.runs.push({ ...record, run, background, variant });
           say(

@@ -24,7 +24,7 @@ export type Scenario<R = unknown> = {
   run(ctx: ScenarioContext): Promise<R>;
 };
 
-export const SCENARIOS = ['idle', 'fanout', 'moves', 'churn'] as const;
+export const SCENARIOS = ['idle', 'fanout', 'moves', 'sitein', 'churn'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

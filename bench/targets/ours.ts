@@ -35,6 +35,11 @@ export type Game = { id: string; white: string; black: string };
 export type Ours = Target & {
   httpUrl: string;
   relayUrls: string[];
+  redisUrl: string;
+  /** The `taskset` prefix of every server process, for a process that must run beside them. */
+  serverWrap: string[];
+  /** An arena that starts now and lasts an hour, made by one of the accounts: its id. */
+  tournament(): Promise<string>;
   /** `count` games between players who hold tokens (white anonymous, black from a few accounts). */
   games(count: number): Promise<Game[]>;
   recovery: RecoveryStats;
@@ -93,13 +98,17 @@ export function createOurs(): Ours {
     recovery: { lost: 0, recovered: 0, notRecovered: 0, gaveUp: 0 },
     httpUrl: '',
     relayUrls: [],
+    redisUrl: '',
+    serverWrap: [],
 
     async start(o: StartOptions) {
       dir = o.dir;
       mkdirSync(dir, { recursive: true });
       const wrap = ['taskset', '-c', o.serverCpus];
+      target.serverWrap = wrap;
       const [redisPort, mongoPort, corePort] = [await freePort(), await freePort(), await freePort()];
       const redisUrl = `redis://127.0.0.1:${redisPort}`;
+      target.redisUrl = redisUrl;
       const common = {
         REDIS_URL: redisUrl,
         MONGO_URL: `mongodb://127.0.0.1:${mongoPort}/lila`,
@@ -159,6 +168,15 @@ export function createOurs(): Ours {
         versions.set(game.id, game.v);
         return { id: game.id, white: white.token, black: black.token };
       });
+    },
+
+    async tournament() {
+      const { tournament } = await callJson<{ tournament: { id: string } }>(`${target.httpUrl}/api/tournament`, {
+        body: { name: 'bench arena', clock: { limit: 180, increment: 0 }, minutes: 60 },
+        token: accounts[0].token,
+        expect: 201,
+      });
+      return tournament.id;
     },
 
     async rooms(count) {
