@@ -47,7 +47,7 @@ const deps: PassDeps = {
   random,
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const passes: number[] = [];
 const standingsCold: number[] = [];
 const pageWarm: number[] = [];
