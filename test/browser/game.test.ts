@@ -1,0 +1,101 @@
+import type { Page } from 'playwright-core';
+import { getGame, newGame, newUser } from '../support/api.js';
+import { OPERA_GAME, sanLine } from '../support/chess.js';
+import { clickSquare, sansOf, startGameWeb, waitForPlies, type GameWeb } from './game-support.js';
+
+/**
+ * The game page in real Chromium behind nginx and two relays: two signed-in players play a whole
+ * game to mate by clicking squares (and typing some moves) while a spectator on a phone-sized
+ * page watches. Meanwhile a relay is sent SIGTERM and the white player's network is cut for 5 s
+ * with a move made during the cut: the pages carry on without a reload, and every move is played
+ * exactly once and seen by all three.
+ */
+const { ucis } = sanLine(OPERA_GAME);
+/** Plies typed in the move box rather than clicked: SAN, UCI, a capture, castling. */
+const TYPED: Record<number, string> = { 1: 'e5', 4: 'd2d4', 9: 'dxe5', 22: 'O-O-O' };
+const RELAY_STOPPED_BEFORE = 12;
+const OFFLINE_AT = 20;
+
+let web: GameWeb;
+beforeAll(async () => {
+  web = await startGameWeb({ relays: 2 });
+}, 90_000);
+afterAll(() => web?.stop());
+
+/** Castling is the king's two squares on the board (chessops writes it king-to-rook in UCI). */
+const squares = (uci: string): [string, string] =>
+  uci === 'e1a1' ? ['e1', 'c1'] : uci === 'e1h1' ? ['e1', 'g1'] : [uci.slice(0, 2), uci.slice(2, 4)];
+
+async function play(page: Page, ply: number): Promise<void> {
+  const typed = TYPED[ply];
+  if (typed) {
+    await page.getByLabel('move input').fill(typed);
+    await page.getByLabel('move input').press('Enter');
+  } else {
+    const [orig, dest] = squares(ucis[ply]);
+    await clickSquare(page, orig);
+    await clickSquare(page, dest);
+  }
+}
+
+const clockText = (page: Page, color: string) => page.getByLabel(`${color} clock`).textContent();
+
+test('a game to mate, clicked and typed, watched, through a relay drain and a network cut', async () => {
+  const [alice, bob] = [await newUser(web.stack, 'gw'), await newUser(web.stack, 'gb')];
+  const gameId = await newGame(web.stack, alice, bob, { limit: 600, increment: 0 });
+  const white = await web.open(gameId, alice);
+  const black = await web.open(gameId, bob);
+  const watcher = await web.open(gameId, null, { phone: true });
+  const pages = [white.page, black.page, watcher.page];
+  // Set once: a reload would lose it.
+  for (const page of pages) await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
+
+  expect(await white.page.locator('.cg-wrap.orientation-white').count()).toBe(1);
+  expect(await black.page.locator('.cg-wrap.orientation-black').count()).toBe(1);
+  expect(await watcher.page.locator('.cg-wrap.orientation-white').count()).toBe(1);
+  expect(await watcher.page.getByLabel('move input').count()).toBe(0);
+  await white.page.getByRole('button', { name: 'Abort' }).waitFor();
+
+  let draining: Promise<unknown> = Promise.resolve();
+  for (let ply = 0; ply < ucis.length; ply++) {
+    const mover = ply % 2 === 0 ? white : black;
+    await waitForPlies(mover.page, ply).catch(async (e) => {
+      await mover.page.screenshot({ path: `/tmp/game-${ply}.png` });
+      throw new Error(`ply ${ply}: ${e}`);
+    });
+    if (ply === 4) {
+      // Both sides have moved: white's clock runs, on every page, without a frame from the server.
+      const before = await clockText(watcher.page, 'white');
+      await watcher.page.waitForFunction(
+        (before) => document.querySelector('[aria-label="white clock"]')?.textContent !== before,
+        before,
+      );
+      expect(await watcher.page.locator('[aria-label="white clock"].clock--running').count()).toBe(1);
+      expect(await watcher.page.locator('[aria-label="black clock"].clock--running').count()).toBe(0);
+    }
+    if (ply === RELAY_STOPPED_BEFORE) draining = web.stack.relays[0].stop('SIGTERM');
+    if (ply === OFFLINE_AT) await mover.context.setOffline(true);
+    await play(mover.page, ply);
+    if (ply === OFFLINE_AT) {
+      // The move shows on the board at once, and reaches nobody while the network is cut.
+      await mover.page.waitForTimeout(5000);
+      expect(await sansOf(black.page)).toHaveLength(OFFLINE_AT);
+      await mover.context.setOffline(false);
+    }
+  }
+
+  for (const page of pages) {
+    await waitForPlies(page, ucis.length);
+    await page.getByRole('status').filter({ hasText: 'Checkmate • White is victorious' }).waitFor();
+    expect(await sansOf(page)).toEqual(OPERA_GAME);
+    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(
+      true,
+    );
+  }
+  // The server played each move once: the cut move too, though it may have been sent twice.
+  expect((await getGame(web.stack, gameId)).moves).toEqual(ucis);
+  expect(await white.page.getByRole('button', { name: 'Rematch' }).count()).toBe(1);
+  // The spectator's phone-sized page does not scroll sideways.
+  expect(await watcher.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await draining;
+}, 180_000);
