@@ -234,6 +234,13 @@ export function createGames(
     /** Whether the user plays a game in progress (of those in memory: every unfinished one is). */
     isPlaying: (userId: string): boolean => playing.has(userId),
 
+    /** Up to `max` games in progress, the last started first: what spectators may pick from. */
+    current: (max: number): Game[] =>
+      [...live.values()]
+        .filter((g) => !isOver(g))
+        .slice(-max)
+        .reverse(),
+
     get liveCount(): number {
       let n = 0;
       for (const game of live.values()) if (!isOver(game)) n++;

@@ -35,6 +35,9 @@ const CHALLENGE_STATUS: Record<ChallengeRefusalCode, number> = {
 const challengeRefused = (refusal: Refusal<ChallengeRefusalCode>) =>
   new HttpError(CHALLENGE_STATUS[refusal.code], refusal.code, refusal.message);
 
+/** Games in progress listed at once: a screenful to pick from. */
+const LIVE_GAMES_LISTED = 20;
+
 export type HttpDeps = {
   accounts: Accounts;
   challenges: Challenges;
@@ -118,6 +121,12 @@ export function createHttpApp(d: HttpDeps): Express {
     if (!game) throw new HttpError(404, 'not_found', 'no such game');
     return game;
   };
+
+  // The lobby's games to watch.
+  app.get('/api/games/live', (_req, res) => {
+    const at = d.now();
+    res.json({ games: d.games.current(LIVE_GAMES_LISTED).map((g) => toJson(g, at)) });
+  });
 
   app.get('/api/game/:id', async (req, res) => {
     res.json(toJson(await gameOr404(String(req.params.id)), d.now()));

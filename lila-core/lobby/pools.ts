@@ -1,8 +1,8 @@
 import type { ClockConfig } from '../../protocol/game.js';
+import { POOL_IDS, type PoolId } from '../../protocol/pools.js';
 
-/** lichess's pools: fixed clocks, `minutes+increment`. */
-export const POOL_IDS = ['1+0', '2+1', '3+0', '3+2', '5+0', '5+3', '10+0', '10+5', '15+10', '30+0', '30+20'] as const;
-export type PoolId = (typeof POOL_IDS)[number];
+/** lichess's pools: fixed clocks, `minutes+increment` (their names are protocol's, the web UI shows them). */
+export { POOL_IDS, type PoolId };
 
 export const isPoolId = (id: string): id is PoolId => (POOL_IDS as readonly string[]).includes(id);
 
