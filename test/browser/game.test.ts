@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
-import { getGame, newGame, newUser } from '../support/api.js';
+import { getGame, newGame } from '../support/api.js';
 import { OPERA_GAME, sanLine } from '../support/chess.js';
-import { clickSquare, sansOf, startGameWeb, waitForPlies, type GameWeb } from './game-support.js';
+import { clickSquare, sansOf, userOf, waitForPlies } from './game-support.js';
+import { signUp, startWeb, type Web } from './support.js';
 
 /**
  * The game page in real Chromium behind nginx and two relays: two signed-in players play a whole
@@ -16,9 +17,9 @@ const TYPED: Record<number, string> = { 1: 'e5', 4: 'd2d4', 9: 'dxe5', 22: 'O-O-
 const RELAY_STOPPED_BEFORE = 12;
 const OFFLINE_AT = 20;
 
-let web: GameWeb;
+let web: Web;
 beforeAll(async () => {
-  web = await startGameWeb({ relays: 2 });
+  web = await startWeb({ relays: 2 });
 }, 90_000);
 afterAll(() => web?.stop());
 
@@ -41,46 +42,48 @@ async function play(page: Page, ply: number): Promise<void> {
 const clockText = (page: Page, color: string) => page.getByLabel(`${color} clock`).textContent();
 
 test('a game to mate, clicked and typed, watched, through a relay drain and a network cut', async () => {
-  const [alice, bob] = [await newUser(web.stack, 'gw'), await newUser(web.stack, 'gb')];
+  // Two people sign up, each in a browser of their own; the game is made through the API with their cookies.
+  const [white, black] = [await web.open('/'), await web.open('/')];
+  const alice = await userOf(white, await signUp(white, 'gw'));
+  const bob = await userOf(black, await signUp(black, 'gb'));
   const gameId = await newGame(web.stack, alice, bob, { limit: 600, increment: 0 });
-  const white = await web.open(gameId, alice);
-  const black = await web.open(gameId, bob);
-  const watcher = await web.open(gameId, null, { phone: true });
-  const pages = [white.page, black.page, watcher.page];
+  await Promise.all([white.goto(`/${gameId}`), black.goto(`/${gameId}`)]);
+  const watcher = await web.open(`/${gameId}`, { phone: true });
+  const pages = [white, black, watcher];
   // Set once: a reload would lose it.
   for (const page of pages) await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
 
-  expect(await white.page.locator('.cg-wrap.orientation-white').count()).toBe(1);
-  expect(await black.page.locator('.cg-wrap.orientation-black').count()).toBe(1);
-  expect(await watcher.page.locator('.cg-wrap.orientation-white').count()).toBe(1);
-  expect(await watcher.page.getByLabel('move input').count()).toBe(0);
-  await white.page.getByRole('button', { name: 'Abort' }).waitFor();
+  expect(await white.locator('.cg-wrap.orientation-white').count()).toBe(1);
+  expect(await black.locator('.cg-wrap.orientation-black').count()).toBe(1);
+  expect(await watcher.locator('.cg-wrap.orientation-white').count()).toBe(1);
+  expect(await watcher.getByLabel('move input').count()).toBe(0);
+  await white.getByRole('button', { name: 'Abort' }).waitFor();
 
   let draining: Promise<unknown> = Promise.resolve();
   for (let ply = 0; ply < ucis.length; ply++) {
     const mover = ply % 2 === 0 ? white : black;
-    await waitForPlies(mover.page, ply).catch(async (e) => {
-      await mover.page.screenshot({ path: `/tmp/game-${ply}.png` });
+    await waitForPlies(mover, ply).catch(async (e) => {
+      await mover.screenshot({ path: `/tmp/game-${ply}.png` });
       throw new Error(`ply ${ply}: ${e}`);
     });
     if (ply === 4) {
       // Both sides have moved: white's clock runs, on every page, without a frame from the server.
-      const before = await clockText(watcher.page, 'white');
-      await watcher.page.waitForFunction(
+      const before = await clockText(watcher, 'white');
+      await watcher.waitForFunction(
         (before) => document.querySelector('[aria-label="white clock"]')?.textContent !== before,
         before,
       );
-      expect(await watcher.page.locator('[aria-label="white clock"].clock--running').count()).toBe(1);
-      expect(await watcher.page.locator('[aria-label="black clock"].clock--running').count()).toBe(0);
+      expect(await watcher.locator('[aria-label="white clock"].clock--running').count()).toBe(1);
+      expect(await watcher.locator('[aria-label="black clock"].clock--running').count()).toBe(0);
     }
     if (ply === RELAY_STOPPED_BEFORE) draining = web.stack.relays[0].stop('SIGTERM');
-    if (ply === OFFLINE_AT) await mover.context.setOffline(true);
-    await play(mover.page, ply);
+    if (ply === OFFLINE_AT) await mover.context().setOffline(true);
+    await play(mover, ply);
     if (ply === OFFLINE_AT) {
       // The move shows on the board at once, and reaches nobody while the network is cut.
-      await mover.page.waitForTimeout(5000);
-      expect(await sansOf(black.page)).toHaveLength(OFFLINE_AT);
-      await mover.context.setOffline(false);
+      await mover.waitForTimeout(5000);
+      expect(await sansOf(black)).toHaveLength(OFFLINE_AT);
+      await mover.context().setOffline(false);
     }
   }
 
@@ -94,8 +97,8 @@ test('a game to mate, clicked and typed, watched, through a relay drain and a ne
   }
   // The server played each move once: the cut move too, though it may have been sent twice.
   expect((await getGame(web.stack, gameId)).moves).toEqual(ucis);
-  expect(await white.page.getByRole('button', { name: 'Rematch' }).count()).toBe(1);
+  expect(await white.getByRole('button', { name: 'Rematch' }).count()).toBe(1);
   // The spectator's phone-sized page does not scroll sideways.
-  expect(await watcher.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  expect(await watcher.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await draining;
 }, 180_000);

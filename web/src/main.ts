@@ -3,7 +3,7 @@ import { api } from './api.js';
 import { authPage } from './auth/page.js';
 import type { Me, Page, PageContext } from './context.js';
 import { fill, h } from './dom.js';
-import { gamePage } from './game-standin.js';
+import { gamePage } from './game/page.js';
 import { lobbyPage } from './lobby/page.js';
 import { loadMe, onSessionChange, sessionChanged, signOut } from './session.js';
 import { userPage } from './user/page.js';
