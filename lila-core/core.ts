@@ -118,7 +118,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
   });
   liveness.onEnded((relay, boot) => tournaments.relayEnded(relay, boot));
   const arenas = await tournaments.start();
-  const pending = createPending({ challenges, games, publish });
+  const pending = createPending({ challenges, games, crowds, publish });
   // Bounded maps swept whether or not anyone touches them again.
   const housekeeping = setInterval(() => {
     challenges.sweep();

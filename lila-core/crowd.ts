@@ -214,6 +214,10 @@ export function createCrowds(o: {
         if (!present(room, color) && !room.absent[color]) playerLeft(gameId, room, color);
     },
 
+    /** Whether `user` plays in `gameId` with a socket in its room, on any relay. */
+    plays: (gameId: string, user: string): boolean =>
+      [...(rooms.get(gameId)?.sockets.values() ?? [])].some((seat) => seat.color !== null && seat.who === user),
+
     /** Whether `color` has been gone long enough for the opponent to claim. */
     isGone: (gameId: string, color: Color): boolean => rooms.get(gameId)?.absent[color]?.claimable === true,
 

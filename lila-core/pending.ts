@@ -2,6 +2,7 @@ import { Room, type RoomName } from '../protocol/channels.js';
 import { encodeFrame, type ClientOutOf } from '../protocol/client-out.js';
 import type { CoreIn } from '../protocol/core-in.js';
 import type { Challenges } from './challenges.js';
+import type { Crowds } from './crowd.js';
 import { isOver, type Game } from './game/game.js';
 import type { Games } from './game/games.js';
 import type { Publisher } from './publish.js';
@@ -16,11 +17,11 @@ const STARTS_KEPT = 100_000;
  * Frames of a user's channel that are not versioned, so that a socket that was not there when one
  * was published (closed, or its relay's subscription down) cannot tell it missed it: the
  * challenges waiting for the user, and the redirect to a game of theirs that has just started
- * (neither side has moved twice: past that the player has plainly found it). They are sent again
+ * (neither side has moved twice, and the player has no socket in it: else they have found it). Sent again
  * when a signed-in socket opens (to that socket) and when a relay subscribes again (to its sockets
  * of each user). Announcements are not: one missed is missed (see README).
  */
-export function createPending(o: { challenges: Challenges; games: Games; publish: Publisher }) {
+export function createPending(o: { challenges: Challenges; games: Games; crowds: Crowds; publish: Publisher }) {
   /** user id → the game that started for them last (this process: a restart forgets it). */
   const starts = new Map<string, string>();
 
@@ -29,8 +30,8 @@ export function createPending(o: { challenges: Challenges; games: Games; publish
     if (id === undefined) return undefined;
     const game = o.games.peek(id);
     if (!game || isOver(game) || game.moves.length >= 2) return void starts.delete(user);
-    // A socket already in that game's room needs no directions to it.
-    return room === Room.game(id) ? undefined : { t: 'redirect', d: { id } };
+    // A player with a socket in that game's room (this one, or another tab) has found it.
+    return room === Room.game(id) || o.crowds.plays(id, user) ? undefined : { t: 'redirect', d: { id } };
   };
 
   const framesOf = (user: string, room?: RoomName): UserFrame[] => {

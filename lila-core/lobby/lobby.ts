@@ -56,16 +56,20 @@ export function createLobby(d: LobbyDeps) {
     );
   };
 
+  /** The socket is known, and its user, who has a lobby socket, keeps their seeks. */
+  const present = (key: string, user: string | null) => {
+    socketCame(key, user);
+    if (!user) return;
+    ownerGone.get(user)?.();
+    ownerGone.delete(user);
+  };
+
   const seekColor = (color: SeekJson['color']): Color =>
     color === 'random' ? (Math.random() < 0.5 ? 'white' : 'black') : color;
 
   const handlers: Partial<Record<LobbyMessage['t'], (m: LobbyMessage) => Promise<unknown>>> = {
     async join(m) {
-      socketCame(keyOf(m), m.user);
-      if (m.user) {
-        ownerGone.get(m.user)?.();
-        ownerGone.delete(m.user);
-      }
+      present(keyOf(m), m.user);
       const list = seeks.list();
       return d.publish.join(m.relay, m.sid, 200, encodeFrame(list), { v: list.v });
     },
@@ -125,6 +129,9 @@ export function createLobby(d: LobbyDeps) {
     },
 
     handle(m: LobbyMessage): Promise<unknown> {
+      // A socket that acts is there, whether or not lila-core saw it join (it restarted since, and
+      // the relay's report is still to come): its leave must find it, or its seeks would never die.
+      if (m.t !== 'join' && m.t !== 'leave') present(keyOf(m), m.user);
       const handler = handlers[m.t];
       return handler ? handler(m) : refuse(m, 'not_allowed_here', `"${m.t}" is not a lobby action`);
     },
@@ -137,10 +144,7 @@ export function createLobby(d: LobbyDeps) {
     },
     /** A relay reports a lobby socket lila-core may not know (it restarted): counted as joined. */
     reported(at: { relay: string; boot: string; sid: string }, user: string | null): void {
-      socketCame(`${at.relay}/${at.boot}/${at.sid}`, user);
-      if (!user) return;
-      ownerGone.get(user)?.();
-      ownerGone.delete(user);
+      present(`${at.relay}/${at.boot}/${at.sid}`, user);
     },
     /** A relay's report is complete: its lobby sockets it did not name are gone (their leave was lost). */
     keepOnly(relay: string, boot: string, named: ReadonlySet<string>): void {
