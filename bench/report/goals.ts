@@ -3,7 +3,7 @@ import { LABEL, resultsOf, table } from './common.js';
 import { fanoutFigures } from './fanout.js';
 import { movesOf, sustainedMoves } from './moves.js';
 import type { Results } from './results.js';
-import { int, kb, median, ms } from './stats.js';
+import { int, kb, median } from './stats.js';
 
 /**
  * Saturation is read from the p99 rule, which a shared machine's hiccups can trip early; the CPU
@@ -54,21 +54,20 @@ export function goalsSection(results: Results): string[] {
   }
 
   const disk = movesOf(results);
-  const at2000 = disk.map((r) => r.steps.find((s) => s.target === 2000 && s.holds));
-  const fast = at2000.filter((s) => s && s.opponent.p99 <= 5).length;
+  // Issue #16 part 2: at 50% of the sustained rate, p99 within twice the floor of the same run.
+  const atHalf = disk.map((r) => ({ step: r.steps.find((s) => s.share === 0.5), floor: r.floor }));
+  const ratios = atHalf.filter((h) => h.step && h.floor).map((h) => h.step!.opponent.p99 / h.floor!.p99);
   rows.push([
-    'move latency p99 ≤ 5 ms at 2,000 moves/s, every move persisted',
-    disk.length ? (fast > disk.length / 2 ? 'met' : 'not met') : 'not shown',
-    disk.length
-      ? at2000.some(Boolean)
-        ? `p99 at 2,000 moves/s: ${at2000.map((s) => (s ? ms(s.opponent.p99) : 'fell behind')).join(', ')} ms`
-        : `2,000 moves/s never reached: lila-core saves ${int(sustainedMoves(results))} moves/s at most; highest rate with p99 ≤ 5 ms: ${int(median(disk.map((r) => r.within5ms ?? 0)))}`
-      : 'no moves figures',
+    'move latency p99 ≤ 2× the floor (two Redis hops and one journal append) at 50% of the sustained rate',
+    ratios.length ? (median(ratios) <= 2 ? 'met' : 'not met') : 'not shown',
+    ratios.length
+      ? `p99 ÷ floor p99 at 50%: ${ratios.map((x) => `×${x.toFixed(2)}`).join(', ')}`
+      : 'no moves figures with a floor',
   ]);
   const sustained = sustainedMoves(results);
   rows.push([
-    'lila-core sustains ≥ 20,000 persisted moves/s',
-    disk.length ? (sustained >= 20_000 ? 'met' : 'not met') : 'not shown',
+    'persisted moves/s ≥ 5,000 with the embedded default database (as `npm start`)',
+    disk.length ? (sustained >= 5_000 ? 'met' : 'not met') : 'not shown',
     disk.length
       ? `${int(sustained)} moves/s with data on disk; ${int(sustainedMoves(results, 'tmpfs'))} with FerretDB on tmpfs`
       : 'no moves figures',

@@ -28,7 +28,7 @@ export function movesSection(results: Results): Section {
   const lines = [
     '## 3. Game moves end to end (ours only)',
     '',
-    `Games of two bots, each on a different relay, with spectators: each game replays a real opening line from \`../shared/data/openings\` (lichess's CC0 set), then random legal moves. Each step plays moves on a fixed schedule at a total rate; a move due before its player has seen the opponent's waits, and its latency counts from when it was due. Latency runs from the due time to the opponent's receipt of the move event, to the spectators' receipt, and to the mover's \`ack\` (sent once lila-core has saved the move). A step fails when lila-core saves less than 85% of the aimed rate or the p99 passes a second; the last step plays every move the moment its player sees the previous one: the core's sustained rate of validated, persisted moves. ${runsNote(Math.max(0, ...present.map((v) => movesOf(results, v.variant).length)))}`,
+    `Games of two bots, each on a different relay, with spectators: each game replays a real opening line from \`../shared/data/openings\` (lichess's CC0 set), then random legal moves. A first step plays every move the moment its player sees the previous one: the core's sustained rate of validated, persisted moves (each saved before its event). Then steps play moves on a fixed schedule at 10%, 50% and 90% of that rate; a move due before its player has seen the opponent's waits, and its latency counts from when it was due. Latency runs from the due time to the opponent's receipt of the move event, to the spectators' receipt, and to the mover's \`ack\` (sent once lila-core has saved the move). The floor, measured in the same run on the same cores, is what a move cannot avoid: two raw Redis pub/sub hops and one journal append (lila-core's write concern), alone, one at a time. ${runsNote(Math.max(0, ...present.map((v) => movesOf(results, v.variant).length)))}`,
     '',
     ...table(
       [
@@ -56,6 +56,31 @@ export function movesSection(results: Results): Section {
           ),
           cpuSplit(run),
         ];
+      }),
+    ),
+    '',
+    ...table(
+      [
+        'variant',
+        'share of sustained',
+        'aimed moves/s',
+        'opponent p50 / p99 (ms)',
+        'floor p50 / p99 (ms)',
+        'p99 ÷ floor p99',
+      ],
+      present.flatMap(({ variant, label }) => {
+        const run = medianRun(movesOf(results, variant), (r) => r.sustained)!;
+        const floor = run.floor;
+        return run.steps
+          .filter((s) => s.share !== undefined)
+          .map((s) => [
+            label,
+            pct(s.share!),
+            int(s.target ?? NaN),
+            `${ms(s.opponent.p50)} / ${ms(s.opponent.p99)}`,
+            floor ? `${ms(floor.p50)} / ${ms(floor.p99)}` : '–',
+            floor ? `×${(s.opponent.p99 / floor.p99).toFixed(2)}` : '–',
+          ]);
       }),
     ),
     '',
