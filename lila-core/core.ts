@@ -129,6 +129,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     users: () => online.count,
     challenges: () => challenges.size,
     revoked: () => revocations.size,
+    inDoubt: () => games.inDoubt,
   });
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
 
