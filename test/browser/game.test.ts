@@ -102,3 +102,57 @@ test('a game to mate, clicked and typed, watched, through a relay drain and a ne
   expect(await watcher.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await draining;
 }, 180_000);
+
+test('chat kept apart, a takeback, a draw offered and accepted, and a rematch', async () => {
+  const [white, black, watcher] = [await web.open('/'), await web.open('/'), await web.open('/')];
+  const alice = await userOf(white, await signUp(white, 'gw'));
+  const bob = await userOf(black, await signUp(black, 'gb'));
+  await signUp(watcher, 'gs');
+  const gameId = await newGame(web.stack, alice, bob, { limit: 300, increment: 2 });
+  await Promise.all([white, black, watcher].map((page) => page.goto(`/${gameId}`)));
+  const say = async (page: Page, text: string) => {
+    await page.getByLabel('chat input').fill(text);
+    await page.getByLabel('chat input').press('Enter');
+  };
+  const chatOf = (page: Page) => page.getByLabel('chat messages').textContent();
+  const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+
+  await play(white, 0);
+  await waitForPlies(black, 1);
+  await play(black, 1);
+  await waitForPlies(white, 2);
+
+  // Players hear players, spectators hear spectators (lila-core's rule), each their own line too.
+  await say(white, 'good luck');
+  await say(watcher, 'nice opening');
+  await black.getByLabel('chat messages').getByText('good luck').waitFor();
+  await watcher.getByLabel('chat messages').getByText('nice opening').waitFor();
+  await white.getByLabel('chat messages').getByText('good luck').waitFor();
+  expect(await chatOf(black)).not.toContain('nice opening');
+  expect(await chatOf(watcher)).not.toContain('good luck');
+
+  // Black takes back e5: white accepts, and every page is back to one move.
+  await button(black, 'Takeback').click();
+  await button(white, 'Decline takeback').waitFor();
+  await button(white, 'Takeback').click();
+  for (const page of [white, black, watcher])
+    await page.waitForFunction(() => document.querySelectorAll('[aria-label="moves"] .san').length === 1);
+  await play(black, 1);
+  await waitForPlies(white, 2);
+
+  await button(white, 'Offer draw').click();
+  await button(black, 'Decline').waitFor();
+  await button(black, 'Accept draw').click();
+  for (const page of [white, black, watcher]) await page.getByRole('status').filter({ hasText: 'Draw' }).waitFor();
+
+  // A rematch: offered, accepted, and both players are taken to the new game; the spectator may follow.
+  await button(white, 'Rematch').click();
+  await button(black, 'Decline rematch').waitFor();
+  await button(black, 'Rematch').click();
+  const elsewhere = (url: URL) => /^\/[A-Za-z0-9]{8}$/.test(url.pathname) && url.pathname !== `/${gameId}`;
+  await Promise.all([white.waitForURL(elsewhere), black.waitForURL(elsewhere)]);
+  expect(new URL(white.url()).pathname).toBe(new URL(black.url()).pathname);
+  await watcher.getByRole('link', { name: 'Watch the rematch' }).waitFor();
+  // Colours swapped: bob now plays white, with the board turned his way.
+  await black.locator('.cg-wrap.orientation-white').waitFor();
+}, 120_000);
