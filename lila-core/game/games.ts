@@ -10,6 +10,7 @@ import { resumeAfter } from './doubt.js';
 import { isOver, newGame, type Game, type GameEvent, type TournamentSeat, type Transition } from './game.js';
 import type { Glicko, Pair } from './glicko.js';
 import { deadline, tick } from './play.js';
+import { createPlayingIndex } from './playing.js';
 import type { GameRepo } from './repo.js';
 import { toStore } from './reservation.js';
 import { SaveUnsettled } from './save-errors.js';
@@ -55,18 +56,11 @@ export function createGames(
   /** One per game in memory, never more: a game leaves memory with its timer. */
   const timers = new Map<string, () => void>();
   const evicted: ((id: string) => void)[] = [];
-  /** user id → ids of their games in memory not yet over: `isPlaying` without a scan of every game. */
-  const playing = new Map<string, Set<string>>();
+  const playing = createPlayingIndex();
 
   const keep = (game: Game) => {
     live.set(game.id, game);
-    for (const { id } of [game.players.white, game.players.black]) {
-      const ids = playing.get(id) ?? new Set<string>();
-      if (isOver(game)) ids.delete(game.id);
-      else ids.add(game.id);
-      if (ids.size) playing.set(id, ids);
-      else playing.delete(id);
-    }
+    playing.note(game);
     timers.get(game.id)?.();
     const due = deadline(game);
     const at = due ?? now() + KEEP_FINISHED_MS;
