@@ -33,6 +33,15 @@ describe('route', () => {
     expect(route('/user/anon-P7w3yOKiBj')).toMatchObject({ room: 'user:anon-P7w3yOKiBj', id: 'anon-P7w3yOKiBj' });
   });
 
+  test('/tournament/<id>: the tournament room, for anyone', () => {
+    expect(route('/tournament/abc')).toEqual({
+      endpoint: 'tournament',
+      room: 'tournament:abc',
+      tokenRequired: false,
+      id: 'abc',
+    });
+  });
+
   test('/lobby and /site', () => {
     expect(route('/lobby')).toEqual({ endpoint: 'lobby', room: 'lobby', tokenRequired: false });
     expect(route('/site')).toEqual({ endpoint: 'site', room: 'site', tokenRequired: false });
@@ -59,7 +68,8 @@ describe('route', () => {
     '//lobby',
     '/watch',
     '/user/',
-    '/tournament/abc',
+    '/tournament/',
+    '/tournament/abc/def',
     'play/AbCd1234',
   ])('no route for %j', (path) => {
     expect(route(path)).toBeUndefined();
