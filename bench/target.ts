@@ -69,4 +69,12 @@ export type Target = {
    */
   terminate?(server: number): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Where clients connect (socket server addresses), for `attach` in another process: the idle
+   * scenario spreads its sockets over several generator processes, each under its own
+   * RLIMIT_NOFILE.
+   */
+  clientSpec?(): unknown;
+  /** Makes this (unstarted) target's `subscribe` reach the servers another process started. */
+  attach?(spec: unknown): void;
 };

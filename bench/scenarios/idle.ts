@@ -1,4 +1,5 @@
 import { byName, cgroupMemory, cpuMeter, fdLimit, rssOf, tcpKernelBytes } from '../load/proc.js';
+import { openSpread } from '../load/spread.js';
 import { closeAll, openSeats, seatsFor } from '../load/subscribers.js';
 import { sleep, type Scenario } from './types.js';
 
@@ -8,8 +9,11 @@ import { sleep, type Scenario } from './types.js';
  * resident memory (and of every server process's) divided by the sockets; the cgroup's figure and
  * the kernel's TCP memory count both ends of loopback, so they are quoted as they are.
  *
- * The file-descriptor limit (RLIMIT_NOFILE) caps one process's sockets: the run says so when it
- * asked for fewer sockets than the mode's N because of it.
+ * The file-descriptor limit (RLIMIT_NOFILE) caps one process's sockets, on both sides: the load
+ * generator spreads its sockets over several processes (bench/load/spread.ts) when the target can
+ * be attached to from another process, and the sockets alternate between the two socket servers,
+ * so each server is filled to its own limit. The run says so when it asked for fewer sockets than
+ * the mode's N because of that limit.
  */
 export type MemorySample = {
   sockets: number;
@@ -23,6 +27,8 @@ export type MemorySample = {
 
 export type IdleResult = {
   asked: number;
+  /** Load generator processes the sockets were spread over. */
+  generatorProcesses?: number;
   sockets: number;
   failed: number;
   firstError?: string;
@@ -44,22 +50,33 @@ const WANTED = { quick: 10_000, full: 100_000 };
 /** Descriptors this process keeps for itself (Redis, HTTP, files). */
 const SPARE_FDS = 500;
 
-export function plannedSockets(mode: 'quick' | 'full', fdLimit: number): { n: number; limitedBy?: string } {
+/**
+ * Sockets to open: the mode's N, at most what the two socket servers hold under `fdLimit` each
+ * (the generator's processes are as many as that needs); `processes`: generator processes.
+ */
+export function plannedSockets(
+  mode: 'quick' | 'full',
+  fdLimit: number,
+): { n: number; processes: number; limitedBy?: string } {
   const wanted = WANTED[mode];
-  const n = Math.min(wanted, Math.floor((fdLimit - SPARE_FDS) / ROOM_SIZE) * ROOM_SIZE);
+  const perProcess = Math.floor((fdLimit - SPARE_FDS) / ROOM_SIZE) * ROOM_SIZE;
+  const n = Math.min(wanted, 2 * perProcess);
+  // At least two, so that the path a full run takes is the quick run's too.
+  const processes = Math.max(2, Math.ceil(n / perProcess));
   return n < wanted
     ? {
         n,
-        limitedBy: `the load generator's RLIMIT_NOFILE of ${fdLimit} (the hard limit here; raising it needs CAP_SYS_RESOURCE)`,
+        processes,
+        limitedBy: `RLIMIT_NOFILE of ${fdLimit} per process (the hard limit here; raising it needs CAP_SYS_RESOURCE): each of the two socket servers holds at most ${perProcess.toLocaleString('en-US')} sockets; the generator spread its sockets over ${processes} processes`,
       }
-    : { n };
+    : { n, processes };
 }
 
 export const idle: Scenario<IdleResult> = {
   name: 'idle',
   title: 'Idle capacity',
   async run({ target, mode, progress, addresses }) {
-    const { n, limitedBy } = plannedSockets(mode, fdLimit());
+    const { n, processes, limitedBy } = plannedSockets(mode, fdLimit());
     progress(`creating ${n / ROOM_SIZE} rooms`);
     const rooms = await target.rooms(n / ROOM_SIZE);
     const socketPids = () => target.socketServerPids?.() ?? target.serverPids();
@@ -78,20 +95,20 @@ export const idle: Scenario<IdleResult> = {
     const every = Math.max(1, Math.floor(n / 20));
     progress(`ramping to ${n} sockets`);
     const rampMeter = cpuMeter(() => target.serverPids());
-    const opened = await openSeats(
-      target,
-      seatsFor(rooms, () => ROOM_SIZE),
-      {
-        width: 200,
-        addresses,
-        onMessage: () => undefined,
-        onOpened: (open) => {
-          if (open % every) return;
-          samples.push(sample(open));
-          if (open % (every * 4) === 0) progress(`${open} sockets open`);
-        },
-      },
-    );
+    let sampled = 0;
+    const onOpened = (open: number) => {
+      if (open < sampled + every) return;
+      sampled = open - (open % every);
+      samples.push(sample(open));
+      if (sampled % (every * 4) === 0) progress(`${open} sockets open`);
+    };
+    const seats = seatsFor(rooms, () => ROOM_SIZE);
+    const opened = target.clientSpec
+      ? await openSpread(target, seats, { processes, width: 200, addresses, onOpened })
+      : await openSeats(target, seats, { width: 200, addresses, onMessage: () => undefined, onOpened }).then((o) => ({
+          ...o,
+          close: () => closeAll(o.subs),
+        }));
     const ramp = rampMeter();
     const sockets = n - opened.failed;
     const connectPerSecond = sockets / opened.seconds;
@@ -104,9 +121,10 @@ export const idle: Scenario<IdleResult> = {
     samples.push(last);
     const base = samples[0];
     const per = (k: 'socketServers' | 'servers' | 'tcpKernel') => (last[k] - base[k]) / Math.max(1, sockets);
-    await closeAll(opened.subs);
+    await opened.close();
     return {
       asked: n,
+      generatorProcesses: target.clientSpec ? processes : 1,
       sockets,
       failed: opened.failed,
       firstError: opened.firstError,

@@ -168,6 +168,11 @@ export function createCentrifugo(options: PeerOptions = {}): Centrifugo {
       return Promise.resolve(Array.from({ length: count }, () => `${prefix}room-${made++}`));
     },
 
+    clientSpec: () => wsUrls,
+    attach(spec) {
+      wsUrls = spec as string[];
+    },
+
     subscribe(o) {
       let subscription: Subscription | undefined;
       const made = subscribeCentrifugo({

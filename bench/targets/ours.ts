@@ -189,6 +189,11 @@ export function createOurs(): Ours {
       return games;
     },
 
+    clientSpec: () => target.relayUrls,
+    attach(spec) {
+      target.relayUrls = spec as string[];
+    },
+
     subscribe(o) {
       return watch({ ...o, relayUrls: target.relayUrls, gameId: o.room, stats: target.recovery });
     },

@@ -127,6 +127,11 @@ export function createSocketio(options: PeerOptions = {}): Socketio {
       return Promise.resolve(Array.from({ length: count }, () => `room-${made++}`));
     },
 
+    clientSpec: () => urls,
+    attach(spec) {
+      urls = spec as string[];
+    },
+
     subscribe(o) {
       const { io } = requirePeer<{ io: Io }>('socket.io-client');
       const recover = o.onClose !== undefined;
