@@ -95,7 +95,7 @@ async function main() {
   console.log(
     [
       '',
-      'lila-ts is up:',
+      `lila-ts is up: open the web UI at http://${edge}/`,
       `  edge       http://${edge}/  (nginx: web root, /api, /health; sockets ws://${edge}/play/<gameId>?token=…)`,
       `             config ${nginxConf}, access log ${join(nginxPrefix, 'access.log')}`,
       `  HTTP API   http://127.0.0.1:${env.CORE_PORT}/api  (health: /health)`,

@@ -20,7 +20,8 @@ export const lobbyPage: Page = (root, ctx) => {
     return false;
   };
 
-  const counts = h('p', { class: 'counts', 'aria-label': 'online' }, '…');
+  // Filled by the site's `n` frame, which comes when the figures change (at most once a second).
+  const counts = h('p', { class: 'counts', 'aria-label': 'online' });
   const pools = poolButtons({
     canJoin: canAct,
     join: (id) => socket.send({ t: 'pool-in', d: { id } }),
