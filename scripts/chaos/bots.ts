@@ -40,6 +40,12 @@ type Seat = {
   stamped: Map<number, { ply: number; uci: string }>;
   timer?: NodeJS.Timeout;
   opens: number;
+  /**
+   * The ply of this side's last move, until it is seen played: its ack may come before its event
+   * (they travel on different channels, and a relay repairs a room's gap after the fact), and the
+   * side must not take the position before it for its turn again.
+   */
+  awaiting?: number;
 };
 
 export class ChaosBots {
@@ -157,6 +163,7 @@ export class ChaosBots {
         const { position, client } = seat;
         if (over || resigning || !position || !client || position.turn !== seat.color) return;
         if (seat.timer || client.pendingMoves.length) return;
+        if (seat.awaiting !== undefined && seat.moves.length <= seat.awaiting) return;
         seat.timer = setTimeout(
           () => {
             seat.timer = undefined;
@@ -170,6 +177,7 @@ export class ChaosBots {
             if (!uci) return;
             game.sent.set(ply, (game.sent.get(ply) ?? new Set()).add(uci));
             seat.stamped.set(client.move(uci), { ply, uci });
+            seat.awaiting = ply;
           },
           50 + Math.floor(choose() * 250),
         );
@@ -240,6 +248,8 @@ export class ChaosBots {
           turn(seat);
         });
         client.on('resync', () => this.resyncs++);
+        // A refused move was not played: the side chooses again.
+        client.on('refused', () => ((seat.awaiting = undefined), turn(seat)));
       }
     });
   }

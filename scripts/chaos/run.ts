@@ -169,7 +169,10 @@ async function chaos(
     const wait = faultsFrom + fault.atMs - Date.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     if (problems.some((p) => p.startsWith('the launcher exited'))) break;
-    measuring.push(inject(fault, launcher, health, bots.ackTimes));
+    // Measured until it heals, however long the faults after it keep the stack down.
+    measuring.push(
+      inject(fault, launcher, health, bots.ackTimes, faultsFrom + o.faultMs + HEAL_TIMEOUT_MS - Date.now()),
+    );
   }
   clearInterval(progress);
   const faultsTo = Date.now();
@@ -177,7 +180,9 @@ async function chaos(
   const outcomes = await Promise.all(measuring);
   for (const outcome of outcomes)
     if (!outcome.skipped && (outcome.healthMs === undefined || outcome.ackMs === undefined))
-      problems.push(`${describeFault(outcome.fault)} did not heal: ${JSON.stringify(outcome)}`);
+      problems.push(
+        `${describeFault(outcome.fault)} did not heal within ${HEAL_TIMEOUT_MS / 1000} s of the last fault: ${JSON.stringify(outcome)}`,
+      );
   if ((await health.healthyAfter(Date.now(), HEAL_TIMEOUT_MS)) === undefined)
     problems.push(`never healthy again after the faults: /health ${health.last.join(' ')}`);
 
@@ -253,6 +258,7 @@ async function inject(
   launcher: Launcher,
   health: HealthWatch,
   ackTimes: readonly number[],
+  timeoutMs: number,
 ): Promise<FaultOutcome> {
   const pid = launcher.pids.get(fault.target)?.at(-1);
   if (pid === undefined || !alive(pid)) return { fault, skipped: true };
@@ -262,12 +268,12 @@ async function inject(
   } catch {
     return { fault, skipped: true };
   }
-  const restarted = await until(() => launcher.pids.get(fault.target)?.at(-1) !== pid, HEAL_TIMEOUT_MS);
+  const restarted = await until(() => launcher.pids.get(fault.target)?.at(-1) !== pid, timeoutMs);
   if (!restarted) return { fault };
   const restartedAt = Date.now();
   const [healthyAt, ackAt] = await Promise.all([
-    health.healthyAfter(restartedAt, HEAL_TIMEOUT_MS),
-    firstAfter(ackTimes, restartedAt, HEAL_TIMEOUT_MS),
+    health.healthyAfter(restartedAt, timeoutMs - (restartedAt - at)),
+    firstAfter(ackTimes, restartedAt, timeoutMs - (restartedAt - at)),
   ]);
   return {
     fault,
