@@ -25,13 +25,19 @@ export function rssBytes(pid: number): number {
   return kb ? Number(kb) * 1024 : 0;
 }
 
-/** CPU seconds a process has used so far, user and system, all its threads. */
-export function cpuSeconds(pid: number): number {
+/** CPU seconds a process has used so far, in user space and in the kernel, all its threads. */
+export function cpuTimes(pid: number): { user: number; system: number } {
   const stat = read(`/proc/${pid}/stat`);
-  if (!stat) return 0;
+  if (!stat) return { user: 0, system: 0 };
   // The command name may hold spaces: fields are counted after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  return { user: Number(fields[11]) / CLK_TCK, system: Number(fields[12]) / CLK_TCK };
+}
+
+/** CPU seconds a process has used so far, user and system. */
+export function cpuSeconds(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
 }
 
 /** This process's CPU seconds (the load generator). */
@@ -77,6 +83,8 @@ export async function machineLoad(ms: number): Promise<number> {
 export type CpuUse = {
   servers: number;
   perProcess: Record<number, number>;
+  /** The kernel's part of each process's share (system time: sockets, syscalls). */
+  systemPerProcess: Record<number, number>;
   generator: number;
   /** Everything else the machine ran meanwhile (other users' processes): a measurement's noise. */
   others: number;
@@ -88,19 +96,30 @@ export function cpuMeter(pids: () => number[]) {
   const t0 = performance.now();
   const own0 = ownCpuSeconds();
   const busy0 = machineBusySeconds();
-  const before = new Map(pids().map((pid) => [pid, cpuSeconds(pid)]));
+  const before = new Map(pids().map((pid) => [pid, cpuTimes(pid)]));
   return (): CpuUse => {
     const seconds = (performance.now() - t0) / 1000;
     const perProcess: Record<number, number> = {};
+    const systemPerProcess: Record<number, number> = {};
     let servers = 0;
-    for (const [pid, s0] of before) {
-      const used = Math.max(0, cpuSeconds(pid) - s0) / seconds;
+    for (const [pid, t] of before) {
+      const now = cpuTimes(pid);
+      const system = Math.max(0, now.system - t.system) / seconds;
+      const used = Math.max(0, now.user - t.user) / seconds + system;
       perProcess[pid] = used;
+      systemPerProcess[pid] = system;
       servers += used;
     }
     const generator = (ownCpuSeconds() - own0) / seconds;
     const machine = (machineBusySeconds() - busy0) / seconds;
-    return { servers, perProcess, generator, others: Math.max(0, machine - servers - generator), seconds };
+    return {
+      servers,
+      perProcess,
+      systemPerProcess,
+      generator,
+      others: Math.max(0, machine - servers - generator),
+      seconds,
+    };
   };
 }
 

@@ -7,7 +7,7 @@ import { ArrivalClock } from './resp-flood.js';
  * site-in scenario sets beside lila-core's. Run pinned to the server core:
  * `node raw-subscriber.js <redisUrl> <channel> <count>`. Prints `raw subscriber ready` once
  * subscribed, then, once `count` messages came (or 20 s passed without one), one JSON line:
- * `{"received":n,"rate":r}`, messages per second from the first to the last.
+ * `{"received":n,"rate":r}`, messages per second from the first to the last, and waits to be stopped.
  */
 const [redisUrl, channel, countText] = process.argv.slice(2);
 const count = Number(countText);
@@ -15,10 +15,13 @@ const redis = new Redis(redisUrl, { lazyConnect: true });
 const clock = new ArrivalClock();
 let idle: NodeJS.Timeout | undefined;
 
+/** Said once; the process stays (its CPU time is read before the scenario stops it). */
+let reported = false;
 const report = () => {
+  if (reported) return;
+  reported = true;
+  clearTimeout(idle);
   console.log(JSON.stringify({ received: clock.count, rate: clock.rate }));
-  redis.disconnect();
-  process.exit(0);
 };
 const wait = () => {
   clearTimeout(idle);

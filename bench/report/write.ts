@@ -7,6 +7,7 @@ import { fanoutSection } from './fanout.js';
 import { goalsSection } from './goals.js';
 import { idleSection } from './idle.js';
 import { movesSection } from './moves.js';
+import { siteInSection } from './site-in.js';
 import type { Results } from './results.js';
 import { shortfalls } from './shortfalls.js';
 import { median, pct } from './stats.js';
@@ -15,7 +16,13 @@ export type { Results, RunRecord } from './results.js';
 
 /** BENCHMARKS.md at `root` and its charts in bench/charts/, from one results file. */
 export async function writeReport(results: Results, root: string, resultsFile?: string): Promise<void> {
-  const sections = [idleSection(results), fanoutSection(results), movesSection(results), churnSection(results)];
+  const sections = [
+    idleSection(results),
+    fanoutSection(results),
+    movesSection(results),
+    siteInSection(results),
+    churnSection(results),
+  ];
   const charts: ChartFile[] = sections.flatMap((s) => s.charts);
   const m = results.machine;
   // A target may differ by scenario (Socket.IO's adapter with recovery on): every distinct version.

@@ -29,8 +29,9 @@ export type FanoutStep = {
   clientBound: boolean;
   /** How late the schedule ran at worst (ms). */
   scheduleLagMs: number;
-  /** Server CPU by process name. */
+  /** Server CPU by process name, and the kernel's part of it (system time). */
   byProcess: Record<string, number>;
+  systemByProcess?: Record<string, number>;
   holds: boolean;
   /** A failed step that was run again (the retry follows it). */
   retried?: boolean;
@@ -136,6 +137,7 @@ export const fanout: Scenario<FanoutResult> = {
         generatorCpu: cpu.generator,
         otherCpu: cpu.others,
         byProcess: byName(cpu.perProcess),
+        systemByProcess: byName(cpu.systemPerProcess),
         clientBound: cpu.generator >= CLIENT_BOUND_CPU,
         scheduleLagMs: maxLagMs,
         holds: complete && latency.p99 <= P99_LIMIT_MS,
