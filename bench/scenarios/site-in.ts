@@ -47,7 +47,7 @@ export type SiteInResult = {
 };
 
 const COUNT = {
-  quick: { raw: 200_000, clock: 100_000, talk: 50_000 },
+  quick: { raw: 100_000, clock: 50_000, talk: 20_000 },
   full: { raw: 1_000_000, clock: 500_000, talk: 200_000 },
 };
 const RELAY = 'bench-site-in';
