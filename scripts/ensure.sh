@@ -14,10 +14,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund --loglevel=error
 fi
 
-# Debian packages: redis-server (the bus) and nginx (the edge). nginx lives in /usr/sbin, which
+# Debian packages: redis-server (the bus), nginx (the edge) and chromium (the browser tests). nginx lives in /usr/sbin, which
 # a user's PATH often lacks, so that is looked at too (scripts/stack/services.ts does the same).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+# Debian's Chromium, for the browser tests (test/browser/): playwright-core drives it, never downloads one.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 nginx_missing=false
 [ -n "${NGINX_BIN:-}" ] || command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || nginx_missing=true
 if [ ${#missing[@]} -gt 0 ] || $nginx_missing; then
@@ -31,16 +33,20 @@ if [ ${#missing[@]} -gt 0 ] || $nginx_missing; then
   DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# FerretDB 1.24 (SQLite), the local MongoDB wire-protocol server, built once and cached.
+# FerretDB 1.24 (SQLite by default; PostgreSQL with --postgresql-url), the local MongoDB wire-protocol server, built once and cached.
 # Skipped when MONGO_URL names a server of your own.
 cache="${LILA_CACHE:-$HOME/.cache/lila-ts}"
 ferretdb="${FERRETDB_BIN:-$cache/bin/ferretdb-1.24.2}"
-if [ -z "${MONGO_URL:-}" ] && [ ! -x "$ferretdb" ]; then
+# A binary built before the launcher took --postgresql-url (bench/db-writes.ts compares the
+# backends) is built again.
+if [ -z "${MONGO_URL:-}" ] && { [ ! -x "$ferretdb" ] || ! "$ferretdb" --help 2>&1 | grep -q postgresql-url; }; then
   command -v go >/dev/null 2>&1 || { echo "FerretDB must be built with Go, which is missing; install Go or set MONGO_URL" >&2; exit 1; }
   say "building FerretDB 1.24.2 with Go (once; about two minutes)"
   mkdir -p "$(dirname "$ferretdb")"
   (cd scripts/ferretdb && go build -o "$ferretdb.partial" . && mv "$ferretdb.partial" "$ferretdb")
 fi
 
-# TypeScript to dist/.
+# TypeScript to dist/, then the web UI (type-checked against the DOM, bundled) to dist/web/.
 npx tsc -p .
+npx tsc -p web
+node dist/scripts/build-web.js

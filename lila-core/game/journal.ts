@@ -2,7 +2,10 @@ import { MongoBulkWriteError, type Collection, type Document } from 'mongodb';
 import { WRITE_TIMEOUT_MS, within } from '../db.js';
 import { JournalFull, OutcomeUnknown } from './save-errors.js';
 
-/** One saved state of a live game, keyed `<gameId>:<v>`: unique, so two writers of one version collide. */
+/**
+ * One saved state of a live game (what changed since the state before: delta.ts), keyed
+ * `<gameId>:<v>`: unique, so two writers of one version collide.
+ */
 export type JournalEntry<Doc> = { _id: string; g: string; v: number; doc: Doc };
 
 type Pending<Doc> = { entry: JournalEntry<Doc>; saved: () => void; failed: (err: Error) => void };
@@ -92,13 +95,17 @@ export function createJournal<Doc extends Document>(
       return queue.length;
     },
 
-    /** The newest state journalled for each of these games (given up when `signal` aborts). */
-    async latest(ids: string[], signal?: AbortSignal): Promise<Map<string, JournalEntry<Doc>>> {
-      const newest = new Map<string, JournalEntry<Doc>>();
-      if (!ids.length) return newest;
-      for await (const entry of collection.find({ g: { $in: ids } }, signal ? { signal } : {}))
-        if ((newest.get(entry.g)?.v ?? -1) < entry.v) newest.set(entry.g, entry);
-      return newest;
+    /** Each of these games' entries, oldest first (given up when `signal` aborts). */
+    async entries(ids: string[], signal?: AbortSignal): Promise<Map<string, JournalEntry<Doc>[]>> {
+      const byGame = new Map<string, JournalEntry<Doc>[]>();
+      if (!ids.length) return byGame;
+      for await (const entry of collection.find({ g: { $in: ids } }, signal ? { signal } : {})) {
+        const list = byGame.get(entry.g) ?? [];
+        if (!list.length) byGame.set(entry.g, list);
+        list.push(entry);
+      }
+      for (const list of byGame.values()) list.sort((a, b) => a.v - b.v);
+      return byGame;
     },
 
     /** Drops what is journalled of games whose final state is in their own document. */

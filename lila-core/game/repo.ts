@@ -1,45 +1,9 @@
 import type { Collection, Db } from 'mongodb';
 import { WRITE_TIMEOUT_MS, within } from '../db.js';
-import type { ClockConfig, Color, Player, Status } from '../../protocol/game.js';
-import { replay } from './chess.js';
-import { noOffers, type Game, type Offers } from './game.js';
-import { initialClock } from './clock.js';
-import type { Glicko, Pair } from './glicko.js';
+import type { Game } from './game.js';
+import { fromDoc, toDoc, type GameDoc } from './game-doc.js';
+import { applyEntry, deltaOf, type Delta } from './delta.js';
 import { createJournal, type JournalEntry } from './journal.js';
-
-/** How a game is stored. Positions, SANs and FEN are derived from `moves` on load. */
-type GameDoc = {
-  _id: string;
-  players: { white: Player; black: Player };
-  clock: ClockConfig;
-  moves: string[];
-  status: Status;
-  winner: Color | null;
-  v: number;
-  /** Versions up to this one may have been published (reservation.ts). */
-  reserved?: number;
-  /** Remaining milliseconds of each side at the start of the current turn. */
-  remaining: { white: number; black: number };
-  runningSince: Date | null;
-  lagQuota?: { white: number; black: number };
-  /** The mover's remaining ms after each move. */
-  clockHistory?: number[];
-  lastMoveAt?: Date;
-  lastMoveFrom?: Game['lastMoveFrom'];
-  offers?: Offers;
-  rated?: boolean;
-  ratings?: Pair<Glicko>;
-  ratingsAfter?: Pair<Glicko>;
-  /** A tournament game's tournament, and the sides that went berserk. */
-  tournament?: Game['tournament'];
-  berserk?: Game['berserk'];
-  /** Both players' ids, for a user's games through the `{ userIds, createdAt, _id }` index. */
-  userIds?: string[];
-  createdAt: Date;
-  updatedAt: Date;
-  /** The id of the write that stored this state: how a save in doubt is told to have landed. */
-  w?: string;
-};
 
 /** A game as stored, and the id of the write that stored it (absent before write ids existed). */
 export type Stored = { game: Game; w?: string };
@@ -47,84 +11,34 @@ export type Stored = { game: Game; w?: string };
 /** A page of a user's games. */
 export const USER_GAMES_PER_PAGE = 10;
 
-const toDoc = (game: Game, now: number, w?: string): GameDoc => ({
-  _id: game.id,
-  players: game.players,
-  clock: game.clockConfig,
-  moves: game.moves,
-  status: game.status,
-  winner: game.winner,
-  v: game.v,
-  ...(game.reserved === undefined ? {} : { reserved: game.reserved }),
-  remaining: game.clock.remaining,
-  runningSince: game.clock.runningSince === null ? null : new Date(game.clock.runningSince),
-  lagQuota: game.clock.lagQuota,
-  clockHistory: game.clockHistory,
-  lastMoveAt: new Date(game.lastMoveAt),
-  lastMoveFrom: game.lastMoveFrom,
-  offers: game.offers,
-  rated: game.rated,
-  ...(game.ratings ? { ratings: game.ratings } : {}),
-  ...(game.ratingsAfter ? { ratingsAfter: game.ratingsAfter } : {}),
-  ...(game.tournament ? { tournament: game.tournament } : {}),
-  ...(game.berserk ? { berserk: game.berserk } : {}),
-  userIds: [game.players.white.id, game.players.black.id],
-  createdAt: new Date(game.createdAt),
-  updatedAt: new Date(now),
-  ...(w === undefined ? {} : { w }),
-});
-
-function fromDoc(doc: GameDoc): Game {
-  const { position, sans, fen, positions } = replay(doc.moves);
-  return {
-    id: doc._id,
-    players: doc.players,
-    clockConfig: doc.clock,
-    clock: {
-      remaining: doc.remaining,
-      runningSince: doc.runningSince?.getTime() ?? null,
-      lagQuota: doc.lagQuota ?? initialClock(doc.clock).lagQuota,
-    },
-    moves: doc.moves,
-    sans,
-    clockHistory: doc.clockHistory ?? [],
-    position,
-    fen,
-    positions,
-    status: doc.status,
-    winner: doc.winner,
-    v: doc.v,
-    ...(doc.reserved === undefined ? {} : { reserved: doc.reserved }),
-    createdAt: doc.createdAt.getTime(),
-    lastMoveAt: (doc.lastMoveAt ?? doc.updatedAt).getTime(),
-    lastMoveFrom: doc.lastMoveFrom ?? {},
-    offers: { ...noOffers(), ...doc.offers },
-    rated: doc.rated ?? false,
-    ...(doc.ratings ? { ratings: doc.ratings } : {}),
-    ...(doc.ratingsAfter ? { ratingsAfter: doc.ratingsAfter } : {}),
-    ...(doc.tournament ? { tournament: doc.tournament } : {}),
-    ...(doc.berserk ? { berserk: doc.berserk } : {}),
-  };
-}
-
 /** How often the journal entries of finished games are deleted, together. */
 const FORGET_EVERY_MS = 10_000;
 
+/** A journal entry: what a state changed (delta.ts), or a whole state as stored before deltas. */
+type Entry = JournalEntry<Delta | GameDoc>;
+
 /**
- * Games in MongoDB. A game's document holds its state when it is created and when it ends; in
- * between, each new state goes to the journal (journal.ts), an append that costs a fraction of an
- * update. Loading a game takes the newer of its document and its latest journal entry.
+ * Games in MongoDB. A game's document holds its state when it is created, when it ends, and at a
+ * fence (settle.ts); in between, each new state goes to the journal (journal.ts) as what it
+ * changed (delta.ts): an insert of ~250 bytes, where an update is a scan on FerretDB and the
+ * whole document five times the bytes. Loading a game applies the journal's entries past its
+ * document's version, in order, to the document.
  */
 export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: number } = {}) {
   const timeoutMs = o.timeoutMs ?? WRITE_TIMEOUT_MS;
   const games: Collection<GameDoc> = db.collection('games');
-  const journal = createJournal<GameDoc>(db.collection<JournalEntry<GameDoc>>('game_journal'), {
+  const journal = createJournal<Delta | GameDoc>(db.collection<Entry>('game_journal'), {
     timeoutMs,
     queueLimit: o.journalLimit,
   });
   let finished: string[] = [];
-  const newest = (doc: GameDoc, entry: JournalEntry<GameDoc> | undefined): GameDoc =>
-    entry && entry.v > doc.v ? entry.doc : doc;
+  /**
+   * The game's state: its document, then each entry past the document's version. Entries at or
+   * below it were written before the document (a fence, or the game's end) and may be writes
+   * fenced off: passed over.
+   */
+  const current = (doc: GameDoc, entries: Entry[] = []): GameDoc =>
+    entries.reduce((state, entry) => (entry.v > doc.v ? applyEntry(state, entry.doc) : state), doc);
   /** The document of game `_id`, changed to `doc` where its version is within `filter`. */
   const rewrite = async (doc: GameDoc, v: { $lte: number } | { $lt: number }, what: string) => {
     const { _id, createdAt, ...changed } = doc;
@@ -167,15 +81,15 @@ export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: n
         // A finished game's journal, if any is left (its end was saved in doubt), can go.
         if (doc.status !== 'started') finished.push(id);
         // A finished game's document is final; a live one may have gone on in the journal.
-        const latest = doc.status === 'started' ? newest(doc, (await journal.latest([id], signal)).get(id)) : doc;
+        const latest = doc.status === 'started' ? current(doc, (await journal.entries([id], signal)).get(id)) : doc;
         return { game: fromDoc(latest), w: latest.w };
       })();
       return o.timed ? within(reading, timeoutMs, 'read') : reading;
     },
     async unfinished(): Promise<Game[]> {
       const docs = await games.find({ status: 'started' }).toArray();
-      const entries = await journal.latest(docs.map((d) => d._id));
-      return docs.map((doc) => fromDoc(newest(doc, entries.get(doc._id))));
+      const entries = await journal.entries(docs.map((d) => d._id));
+      return docs.map((doc) => fromDoc(current(doc, entries.get(doc._id))));
     },
     /** Page `page` (from 1) of `userId`'s games, newest first, and whether another page follows. */
     async byUser(userId: string, page: number): Promise<{ games: Game[]; more: boolean }> {
@@ -188,14 +102,15 @@ export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: n
       return { games: docs.slice(0, USER_GAMES_PER_PAGE).map(fromDoc), more: docs.length > USER_GAMES_PER_PAGE };
     },
     /**
-     * Stores `next`, which follows version `previousV`, as write `w`: in the journal while the game
-     * goes on (a version stored twice fails loudly), in the game's document once it is over. Any
-     * failure but JournalFull may have stored it all the same (games.ts settles that).
+     * Stores `next`, which follows `before` (the game as stored, but for versions published since
+     * without a write), as write `w`: in the journal while the game goes on, as what changed (a
+     * version stored twice fails loudly), in the game's document once it is over. Any failure but
+     * JournalFull may have stored it all the same (saves.ts settles that).
      */
-    async update(previousV: number, next: Game, now: number, w?: string): Promise<void> {
+    async update(before: Game, next: Game, now: number, w?: string): Promise<void> {
       const doc = toDoc(next, now, w);
-      if (next.status === 'started') return journal.append(doc._id, doc.v, doc);
-      await rewrite(doc, { $lte: previousV }, 'game end');
+      if (next.status === 'started') return journal.append(doc._id, doc.v, deltaOf(toDoc(before, now), doc));
+      await rewrite(doc, { $lte: before.v }, 'game end');
       finished.push(doc._id);
     },
     /**

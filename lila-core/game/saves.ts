@@ -35,7 +35,7 @@ export function createSaves(
     async save(game: Game, next: Game, events: GameEvent[]): Promise<void> {
       const w = randomId(12);
       try {
-        return await repo.update(game.v, next, now(), w);
+        return await repo.update(game, next, now(), w);
       } catch (err) {
         // Refused before any write (the journal full): the database is as the game in memory.
         if (err instanceof NotSaved) throw err;

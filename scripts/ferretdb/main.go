@@ -1,4 +1,5 @@
-// Command ferretdb runs FerretDB 1.24 (SQLite backend) embedded, for local runs and tests only.
+// Command ferretdb runs FerretDB 1.24 embedded, for local runs and tests only: on PostgreSQL when
+// --postgresql-url is given (what `npm start` runs), else on SQLite files in --sqlite-dir.
 // The upstream command refuses to start when built from the module proxy (it wants a
 // version.txt made by its own build), so we start its embeddable package instead.
 // Telemetry is disabled by the embeddable package; we listen on loopback only.
@@ -20,6 +21,7 @@ import (
 func main() {
 	listen := flag.String("listen-addr", "127.0.0.1:27017", "TCP address to listen on (loopback)")
 	dir := flag.String("sqlite-dir", "data/ferretdb", "directory for the SQLite databases")
+	pg := flag.String("postgresql-url", "", "PostgreSQL connection string (the postgresql backend); empty: SQLite")
 	flag.Parse()
 
 	if !strings.HasPrefix(*listen, "127.") && !strings.HasPrefix(*listen, "localhost:") {
@@ -31,12 +33,17 @@ func main() {
 		os.Exit(1)
 	}
 
+	handler := "sqlite"
+	if *pg != "" {
+		handler = "postgresql"
+	}
 	logger := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: *listen},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + strings.TrimSuffix(*dir, "/") + "/",
+		Listener:      ferretdb.ListenerConfig{TCP: *listen},
+		Logger:        logger,
+		Handler:       handler,
+		PostgreSQLURL: *pg,
+		SQLiteURL:     "file:" + strings.TrimSuffix(*dir, "/") + "/",
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)

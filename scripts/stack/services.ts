@@ -1,5 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -161,17 +161,92 @@ export function startFerretdb(
   echo?: (line: string) => void,
   wrap?: string[],
   group?: boolean,
+  /** FerretDB's postgresql backend on this server (postgresUrl), instead of SQLite files in `dir`. */
+  postgres?: string,
 ): Promise<Service> {
   return spawnService({
     name: 'ferretdb',
     command: ferretdbBin(),
-    args: ['--listen-addr', `127.0.0.1:${port}`, '--sqlite-dir', dir],
+    args: [
+      '--listen-addr',
+      `127.0.0.1:${port}`,
+      ...(postgres ? ['--postgresql-url', postgres] : ['--sqlite-dir', dir]),
+    ],
     ready: /ferretdb listening/,
     echo,
     wrap,
     group,
   });
 }
+
+/**
+ * Debian's PostgreSQL server programs: PG_BIN, else the newest /usr/lib/postgresql/<major>/bin
+ * (not on a user's PATH), else PATH.
+ */
+export const postgresBin = (program: string): string => {
+  if (process.env.PG_BIN) return join(process.env.PG_BIN, program);
+  const root = '/usr/lib/postgresql';
+  const majors = existsSync(root)
+    ? readdirSync(root)
+        .filter((m) => existsSync(join(root, m, 'bin', program)))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  return majors.length ? join(root, majors[0], 'bin', program) : program;
+};
+
+/** The user PostgreSQL runs as: itself when not root, else Debian's `postgres` (it refuses root). */
+const asPostgresUser = (dir: string): string[] => {
+  if (process.getuid?.() !== 0) return [];
+  // The cluster's folder must belong to the user that runs it, who must also reach it: the
+  // stack's own data folder (a test's is made 0700) is opened to traversal, not to reading.
+  execFileSync('chown', ['-R', 'postgres:postgres', dir]);
+  chmodSync(dirname(dir), statSync(dirname(dir)).mode | 0o111);
+  return ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--'];
+};
+
+/**
+ * PostgreSQL for FerretDB's postgresql backend: a private cluster in `dir` (made with initdb on
+ * first use), listening on loopback `port` only (no Unix socket), its superuser `lila` trusted
+ * there (see `postgresUrl`). Durable as PostgreSQL is by default, said out loud: fsync on, every
+ * commit flushed to the WAL before it is acknowledged (FerretDB's insert of a batch is one
+ * transaction: one flush). Runs as `postgres` under root (setpriv execs, so the pid and signals
+ * are the server's own).
+ */
+export function startPostgres(
+  port: number,
+  dir: string,
+  echo?: (line: string) => void,
+  wrap?: string[],
+  group?: boolean,
+): Promise<Service> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const user = asPostgresUser(dir);
+  if (!existsSync(join(dir, 'PG_VERSION'))) {
+    const [command, ...args] = [
+      ...user,
+      postgresBin('initdb'),
+      ...['-D', dir, '-U', 'lila', '--auth=trust', '-E', 'UTF8', '--no-instructions'],
+    ];
+    execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+  return spawnService({
+    name: 'postgres',
+    command: user.length ? user[0] : postgresBin('postgres'),
+    args: [
+      ...(user.length ? [...user.slice(1), postgresBin('postgres')] : []),
+      ...['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+      ...['-c', 'fsync=on', '-c', 'synchronous_commit=on', '-c', 'full_page_writes=on'],
+    ],
+    ready: /database system is ready to accept connections/,
+    timeoutMs: 30_000,
+    echo,
+    wrap,
+    group,
+  });
+}
+
+/** Where FerretDB finds the cluster startPostgres runs on `port`: its `postgres` database. */
+export const postgresUrl = (port: number): string => `postgres://lila@127.0.0.1:${port}/postgres`;
 
 /** nginx from NGINX_BIN, else Debian's /usr/sbin/nginx (often not on a user's PATH), else PATH. */
 export const nginxBin = (): string =>

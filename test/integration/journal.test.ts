@@ -31,7 +31,7 @@ async function play(game: Game, ucis: string[]): Promise<Game> {
     const mover = game.moves.length % 2 === 0 ? 'wendy' : 'bob';
     const result = move(game, mover, uci, t0 + 1000 * (game.moves.length + i));
     if (!result.ok) throw new Error(result.message);
-    await repo.update(game.v, result.value.game, t0);
+    await repo.update(game, result.value.game, t0);
     game = result.value.game;
   }
   return game;
@@ -47,6 +47,19 @@ test('a live game loads at its latest state, from the journal, and is among the 
   expect(loaded!.clock).toEqual(game.clock);
   const unfinished = (await repo.unfinished()).find((g) => g.id === 'journal1');
   expect(unfinished).toMatchObject({ v: game.v, moves: game.moves });
+});
+
+test('a live game journals what each state changed, not the whole game (issue #16)', async () => {
+  const created = newGame('journal4', players, { limit: 300, increment: 2 }, t0);
+  await repo.insert(created, t0);
+  const game = await play(created, ['e2e4', 'e7e5', 'g1f3', 'b8c6']);
+  const entry = await client
+    .db()
+    .collection('game_journal')
+    .findOne({ _id: `journal4:${game.v}` as never });
+  expect(entry?.doc).toMatchObject({ moves: { at: 3, add: ['b8c6'] }, set: { v: game.v } });
+  expect(entry?.doc).not.toHaveProperty('set.players');
+  expect(entry?.doc).not.toHaveProperty('set.clock');
 });
 
 test('states of many games saved at once all land (grouped), each loading at its own version', async () => {
@@ -66,7 +79,7 @@ test('a version stored twice is refused, and what was stored stays', async () =>
   // Another lila-core (or a bug) storing a different state at the same version.
   const other = move(created, 'wendy', 'e2e4', t0);
   if (!other.ok) throw new Error('e2e4 is legal');
-  await expect(repo.update(created.v, other.value.game, t0)).rejects.toThrow(/journal2/);
+  await expect(repo.update(created, other.value.game, t0)).rejects.toThrow(/journal2/);
   expect(await repo.find('journal2')).toMatchObject({ v: game.v, moves: ['d2d4'] });
 });
 
@@ -76,7 +89,7 @@ test('a finished game is stored in its own document, and is no longer unfinished
   const game = await play(created, ['e2e4', 'e7e5']);
   const ended = resign(game, 'bob', t0 + 5000);
   if (!ended.ok) throw new Error('bob may resign');
-  await repo.update(game.v, ended.value.game, t0);
+  await repo.update(game, ended.value.game, t0);
 
   expect(await repo.find('journal3')).toMatchObject({ status: 'resign', winner: 'white', moves: ['e2e4', 'e7e5'] });
   expect((await repo.unfinished()).map((g) => g.id)).not.toContain('journal3');
@@ -86,5 +99,5 @@ test('a finished game is stored in its own document, and is no longer unfinished
     .findOne({ _id: 'journal3' as never });
   expect(doc).toMatchObject({ status: 'resign', v: ended.value.game.v, moves: ['e2e4', 'e7e5'] });
   // Ending it again from an older version is refused: the document is past it.
-  await expect(repo.update(created.v, ended.value.game, t0)).rejects.toThrow(/past version/);
+  await expect(repo.update(created, ended.value.game, t0)).rejects.toThrow(/past version/);
 });
