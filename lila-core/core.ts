@@ -103,6 +103,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     clock,
     ratingOf: ratings.ratingOf,
     nameOf: accounts.nameOf,
+    siteCounts: () => ({ users: online.count, games: games.liveCount }),
     onError: (err) => log.error({ err: err.message }, 'lobby'),
   });
   liveness.onEnded((relay, boot) => lobby.forgetRelay(relay, boot));

@@ -7,11 +7,12 @@ import type { Clock } from './time.js';
 /**
  * Site-wide figures: players online and games being played, sent every second when they changed
  * (`n`), on lila-core's clock. Published on `site` alone: every socket is in `site`, lobby sockets
- * included, and a second copy on `lobby` would reach them twice.
+ * included, and a second copy on `lobby` would reach them twice. Sent on change only, so a lobby
+ * socket gets the current figures with its join's answer (lobby.ts).
  */
 const EVERY_MS = 1_000;
 
-type Counts = ClientOutOf<'n'>['d'];
+export type SiteCounts = ClientOutOf<'n'>['d'];
 
 export function startSiteCounts(o: {
   publish: Publisher;
@@ -20,7 +21,7 @@ export function startSiteCounts(o: {
   games: () => number;
   log: Logger;
 }): () => void {
-  let last: Counts | undefined;
+  let last: SiteCounts | undefined;
   let stopped = false;
   let cancel = (): unknown => undefined;
   const tick = async () => {

@@ -52,11 +52,11 @@ async function main(): Promise<void> {
       await player('Bobby'),
     ];
 
-    // The lobby's life: Judit seeks 5+3, Bobby waits in the 3+0 pool (joined once the page is
-    // there: a lobby hears the pools' counts when they change, not when it opens).
+    // The lobby's life: Judit seeks 5+3, Bobby waits in the 3+0 pool (a lobby page hears the
+    // pools' counts and the site's figures as it opens).
     const clock = { limit: 300, increment: 3 };
     socket('/lobby', judit.token).send({ t: 'seek', d: { clock, color: 'random', rated: true } });
-    const bobbyLobby = socket('/lobby', bobby.token);
+    socket('/lobby', bobby.token).send({ t: 'pool-in', d: { id: '3+0' } });
 
     // Magnus and Hikaru play a few moves of a Ruy Lopez.
     const body = { clock, color: 'white', rated: true };
@@ -84,15 +84,10 @@ async function main(): Promise<void> {
       const page = await context.newPage();
       await page.goto('/');
       await page.getByRole('list', { name: 'seeks' }).getByText('Judit').waitFor();
-      bobbyLobby.send({ t: 'pool-in', d: { id: '3+0' } });
-      // The site's figures come when they change: a visitor arrives (and stays, or the count
-      // could fall back to what it was within the same second when the next one comes).
-      socket('/site', (await call<{ token: string }>('POST', '/api/session', {})).token);
       await page.getByRole('button', { name: '3+0', exact: true }).filter({ hasText: '1 waiting' }).waitFor();
       await page.getByRole('list', { name: 'games to watch' }).getByRole('link').waitFor();
       await page.getByText(/players online/).waitFor();
       await page.screenshot({ path: join(OUT, `lobby${label}.png`), fullPage: true });
-      bobbyLobby.send({ t: 'pool-out', d: { id: '3+0' } });
       await page.goto(`/${game.id}`);
       await page.getByLabel('moves').getByText('Nf6').waitFor();
       await page.screenshot({ path: join(OUT, `game${label}.png`), fullPage: true });

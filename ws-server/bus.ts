@@ -69,7 +69,8 @@ export function listenToBus(o: {
         // An answer to a move the relay sent again (lila-core was slow) repeats one already given.
         if (header.a !== undefined && !core.answered(header.sid, header.a)) return;
         const ws = o.sockets.get(header.sid);
-        return void (ws && !ws.getUserData().closed && o.send(ws, frame));
+        if (!ws) return void core.holdFrame(header.sid, Buffer.from(frame));
+        return void (!ws.getUserData().closed && o.send(ws, frame));
       }
       case 'join': {
         const { status, color, v } = header;

@@ -81,6 +81,10 @@ export function createCoreLink(o: {
       );
     },
     answerJoin: (sid: string, answer: JoinAnswer): void => joins.answer(sid, answer),
+    /** A frame for a socket admitted and not yet open: held for it (true), or not such a socket. */
+    holdFrame: (sid: string, frame: Buffer): boolean => joins.hold(sid, frame),
+    /** The socket's upgrade goes on after its answer: what was held for it. */
+    releaseFrames: (sid: string): Buffer[] => joins.release(sid),
     /** Sockets whose join awaits lila-core's answer. */
     joining: (): ReportedSocket[] => joins.waiting(),
 

@@ -112,6 +112,8 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       draining: () => draining,
       rooms,
       core,
+      sockets,
+      send,
       metrics,
       log,
     }),

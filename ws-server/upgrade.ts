@@ -11,7 +11,8 @@ import type { AllowedOrigins } from './origins.js';
 import { newLimits } from './rate-limit.js';
 import type { Rooms } from './rooms.js';
 import { route, versionFrom } from './routes.js';
-import { joinsThroughCore, type SocketData } from './socket-data.js';
+import type { FanOut } from './fan-out.js';
+import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js';
 
 /** What a socket lila-core did not admit is told, by the status of lila-core's answer. */
 const notAdmitted: Record<Exclude<JoinAnswer['status'], 200>, Refusal> = {
@@ -37,6 +38,9 @@ export function createUpgrade(o: {
   draining: () => boolean;
   rooms: Rooms;
   core: CoreLink;
+  /** Open sockets, and how to send to one: for frames that came for a socket before it opened. */
+  sockets: ReadonlyMap<string, Socket>;
+  send: FanOut['send'];
   metrics: RelayMetrics;
   log: Logger;
 }) {
@@ -87,8 +91,10 @@ export function createUpgrade(o: {
     void (async () => {
       await Promise.all(joined.map((room) => rooms.enter(room)));
       let game: SocketData['game'];
+      let held: Buffer[] = [];
       if (joinsThroughCore(target.endpoint)) {
         const answer = await core.join(sid, user, target.room, target.endpoint);
+        held = core.releaseFrames(sid);
         // An answer too late (504) may still have counted it: the leave, numbered after the join, undoes that.
         counted = answer.status === 200 || answer.status === 504;
         if (answer.status !== 200) {
@@ -127,6 +133,9 @@ export function createUpgrade(o: {
         extensions,
         context,
       );
+      // uWS opened the socket within upgrade() (its catch-up sent): then what came for it meanwhile.
+      const ws = held.length ? o.sockets.get(sid) : undefined;
+      if (ws && !ws.getUserData().closed) held.forEach((frame) => o.send(ws, frame));
     })().catch((err: Error) => {
       o.log.error({ err: err.message, sid }, 'upgrade failed');
       leaveAll();

@@ -2,6 +2,7 @@ import { encodeFrame, errorFrame, type ErrorCode, type SeekJson } from '../../pr
 import type { SocketEnvelope } from '../../protocol/core-in.js';
 import { isAnonymous, type Color } from '../../protocol/game.js';
 import { randomId } from '../ids.js';
+import type { SiteCounts } from '../site-counts.js';
 import { createPoolWaves, type PoolDeps } from './pool-waves.js';
 import { isPoolId, POOL_IDS } from './pools.js';
 import { createSeeks } from './seeks.js';
@@ -16,8 +17,11 @@ const MAX_SEEKS_PER_USER = 5;
 
 type LobbyMessage = SocketEnvelope & { room: 'lobby' };
 
-/** Games start through `startGame`, which has the players leave the lobby (`started`). */
-export type LobbyDeps = PoolDeps;
+/**
+ * Games start through `startGame`, which has the players leave the lobby (`started`). `siteCounts`:
+ * the site's figures now (site-counts.ts publishes them only when they change).
+ */
+export type LobbyDeps = PoolDeps & { siteCounts: () => SiteCounts };
 
 export function createLobby(d: LobbyDeps) {
   const seeks = createSeeks(d.publish);
@@ -71,7 +75,13 @@ export function createLobby(d: LobbyDeps) {
     async join(m) {
       present(keyOf(m), m.user);
       const list = seeks.list();
-      return d.publish.join(m.relay, m.sid, 200, encodeFrame(list), { v: list.v });
+      // The pools' counts and the site's figures are published when they change: a socket that
+      // just came gets them now, after the seeks (one channel, so in this order).
+      return Promise.all([
+        d.publish.join(m.relay, m.sid, 200, encodeFrame(list), { v: list.v }),
+        tell(m, encodeFrame({ t: 'pools', d: pools.counts() })),
+        tell(m, encodeFrame({ t: 'n', d: d.siteCounts() })),
+      ]);
     },
     leave(m) {
       socketGone(keyOf(m), m.user);

@@ -1,4 +1,5 @@
 import { Room } from '../../protocol/channels.js';
+import type { ClientOutOf } from '../../protocol/client-out.js';
 import { isAnonymous, type ClockConfig, type Player } from '../../protocol/game.js';
 import type { StartGame } from '../game/start.js';
 import type { Publisher } from '../publish.js';
@@ -10,6 +11,7 @@ import { FULL_WAVE, poolClock, POOL_IDS, waveEveryMs, type PoolId } from './pool
 const COUNTS_EVERY_MS = 1_000;
 
 type Waiting = { player: Player; rating: number; misses: number };
+export type PoolCounts = ClientOutOf<'pools'>['d'];
 
 export type PoolDeps = {
   startGame: StartGame;
@@ -62,18 +64,22 @@ export function createPoolWaves(d: PoolDeps) {
       );
   };
 
+  /** How many wait in each pool now. */
+  const counts = (): PoolCounts => Object.fromEntries(POOL_IDS.map((id) => [id, pools.get(id)!.size]));
   let lastSizes = '';
   const sendCounts = async () => {
-    const sizes = POOL_IDS.map((id) => pools.get(id)!.size);
-    if (sizes.join() === lastSizes) return;
-    lastSizes = sizes.join();
-    await d.publish.room(Room.lobby, { t: 'pools', d: Object.fromEntries(POOL_IDS.map((id, i) => [id, sizes[i]])) });
+    const now = counts();
+    const sizes = Object.values(now).join();
+    if (sizes === lastSizes) return;
+    lastSizes = sizes;
+    await d.publish.room(Room.lobby, { t: 'pools', d: now });
   };
   // A failed send is reported by the clock's timer (time.ts), and the next tick comes all the same.
   const tickCounts = (): unknown => d.clock.at(d.clock.now() + COUNTS_EVERY_MS, () => sendCounts().finally(tickCounts));
   tickCounts();
 
   return {
+    counts,
     /** The user waits in pool `id` (once, however often asked), and a wave comes. */
     async join(user: string, id: PoolId): Promise<void> {
       const pool = pools.get(id)!;

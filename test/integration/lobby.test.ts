@@ -228,6 +228,26 @@ test('ten players of one rating are all paired at one wave, in five games', asyn
   sockets.forEach((s) => s.close());
 });
 
+test("a lobby socket that opens gets the pools' counts and the site's figures at once, not at their next change", async () => {
+  const player = await newUser(stack, 'fig');
+  const waiting = await lobby(player, 0);
+  waiting.send({ t: 'pool-in', d: { id: '10+5' } });
+  await waitForCounts({ '10+5': 1 });
+
+  // Nothing changes from here (lila-core's clock stands still): a socket opening now hears the
+  // counts only if its join brings them.
+  const fresh = await connect(`${stack.relayUrls[1]}/lobby`, {}, new Set(['crowd']));
+  expect(await fresh.next()).toMatchObject({ t: 'seeks' });
+  expect(await fresh.next()).toEqual({ t: 'pools', d: expect.objectContaining({ '10+5': 1 }) });
+  const figures = await fresh.next();
+  expect(figures).toMatchObject({ t: 'n', d: { users: expect.any(Number), games: expect.any(Number) } });
+  expect((figures.d as { users: number }).users).toBeGreaterThanOrEqual(1);
+
+  waiting.send({ t: 'pool-out', d: { id: '10+5' } });
+  await waitForCounts({ '10+5': 0 });
+  [waiting, fresh].forEach((s) => s.close());
+});
+
 test('a player whose lobby sockets have all closed leaves every pool; one lobby socket left is enough to stay', async () => {
   const [xavier, yann] = await Promise.all([newUser(stack, 'x'), newUser(stack, 'y')]);
   const x1 = await lobby(xavier, 0);

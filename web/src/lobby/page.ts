@@ -20,7 +20,7 @@ export const lobbyPage: Page = (root, ctx) => {
     return false;
   };
 
-  // Filled by the site's `n` frame, which comes when the figures change (at most once a second).
+  // Filled by the site's `n` frame: one as the socket opens, then when the figures change.
   const counts = h('p', { class: 'counts', 'aria-label': 'online' });
   const pools = poolButtons({
     canJoin: canAct,
