@@ -16,7 +16,7 @@ const { values } = parseArgs({
     frames: { type: 'string', default: '1000000' },
     seed: { type: 'string' },
     slots: { type: 'string', default: '300' },
-    warmup: { type: 'string', default: '20000' },
+    warmup: { type: 'string', default: '100000' },
     bots: { type: 'string', default: '4' },
     pairs: { type: 'string', default: '6' },
     minutes: { type: 'string', default: '30' },
