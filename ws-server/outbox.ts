@@ -28,6 +28,7 @@ export function createOutbox(capacity: number) {
     add(build: (seq: number) => string, sid?: string): Numbered {
       const seq = ++last;
       const payload = build(seq);
+      // Stryker disable next-line ConditionalExpression: { payload, sid: undefined } reads the same as { payload }
       kept.set(seq, sid === undefined ? { payload } : { payload, sid });
       evict(seq - capacity);
       return { seq, payload };

@@ -31,6 +31,10 @@ describe('catch-up on open', () => {
     expect(run({ stateV: 5, history: createHistory() })).toEqual([String(state(5))]);
   });
 
+  test('without ?v: the state first even when the history holds all the versions before it', () => {
+    expect(run({ stateV: 3, history: historyOf(1, 5) })).toEqual([String(state(3)), full(4), full(5)]);
+  });
+
   test('events are filtered for the role: in full, or the version alone', () => {
     const history = historyOf(1, 4, { 2: 'players', 3: 'white', 4: 'spectators' });
     expect(run({ role: 'white', stateV: 0, history })).toEqual([String(state(0)), full(1), full(2), full(3), skip(4)]);

@@ -59,4 +59,11 @@ describe('outbox', () => {
     expect(outbox.lostBy(5)).toEqual(['c']);
     expect(outbox.lostBy(6)).toEqual([]);
   });
+
+  test('lostBy remembers only the last `capacity` sockets whose messages left the log', () => {
+    const outbox = createOutbox(2);
+    for (const sid of ['a', 'b', 'c', 'd', undefined, undefined]) outbox.add((seq) => `msg ${seq}`, sid);
+    // Gone: 1 a, 2 b, 3 c, 4 d; of those sockets, the last two are remembered.
+    expect(outbox.lostBy(1).sort()).toEqual(['c', 'd']);
+  });
 });
