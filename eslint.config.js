@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  * JSON are errors. Plain JavaScript files (configs, the Socket.IO peer) are linted without types.
  */
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
