@@ -111,6 +111,7 @@ export async function startRelay(config: RelayConfig, log: Logger) {
       ready,
       draining: () => draining,
       rooms,
+      caughtUp: (room, v) => repair.caughtUp(room, v),
       core,
       sockets,
       send,

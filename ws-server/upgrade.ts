@@ -9,6 +9,7 @@ import type { CoreLink, JoinAnswer } from './core-link.js';
 import type { RelayMetrics } from './metrics.js';
 import type { AllowedOrigins } from './origins.js';
 import { newLimits } from './rate-limit.js';
+import type { Repair } from './repair.js';
 import type { Rooms } from './rooms.js';
 import { route, versionFrom } from './routes.js';
 import type { FanOut } from './fan-out.js';
@@ -37,6 +38,8 @@ export function createUpgrade(o: {
   ready: () => boolean;
   draining: () => boolean;
   rooms: Rooms;
+  /** Holds an admitted socket until the room has reached its state's version (repair.ts). */
+  caughtUp: Repair['caughtUp'];
   core: CoreLink;
   /** Open sockets, and how to send to one: for frames that came for a socket before it opened. */
   sockets: ReadonlyMap<string, Socket>;
@@ -94,15 +97,21 @@ export function createUpgrade(o: {
       let held: Buffer[] = [];
       if (joinsThroughCore(target.endpoint)) {
         const answer = await core.join(sid, user, target.room, target.endpoint);
-        held = core.releaseFrames(sid);
         // An answer too late (504) may still have counted it: the leave, numbered after the join, undoes that.
         counted = answer.status === 200 || answer.status === 504;
         if (answer.status !== 200) {
+          core.releaseFrames(sid);
           leaveAll();
           return refuse(notAdmitted[answer.status]);
         }
         const role = answer.color ?? 'spectators';
-        if (answer.v !== undefined) rooms.sequence(target.room)?.reached(answer.v);
+        // Its state holds every version up to answer.v: none of them may come again through the topic.
+        const reached = answer.v === undefined || (await o.caughtUp(target.room, answer.v));
+        held = core.releaseFrames(sid);
+        if (!reached) {
+          leaveAll();
+          return unavailable('events of this game were lost here; try again');
+        }
         game = { role, state: answer.frame ?? Buffer.alloc(0), stateV: answer.v, asked: versionFrom(query) };
       }
       if (aborted || o.draining()) {

@@ -132,6 +132,8 @@ let redis: Service;
 const relays: Service[] = [];
 const relayUrls: string[] = [];
 let core: Awaited<ReturnType<typeof startFakeCore>>;
+/** Publishes what the fake core does not: replays. */
+let raw: Redis;
 const clients: Client[] = [];
 
 beforeAll(async () => {
@@ -141,6 +143,7 @@ beforeAll(async () => {
   redis = await startRedis(redisPort, join(dir, 'redis'));
   const redisUrl = `redis://127.0.0.1:${redisPort}`;
   core = await startFakeCore(redisUrl);
+  raw = new Redis(redisUrl);
   for (const i of [1, 2]) {
     const port = await freePort();
     const env = {
@@ -160,6 +163,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.close();
   core?.close();
+  raw?.disconnect();
   await Promise.all([...relays, redis].filter(Boolean).map((s) => s.stop('SIGKILL')));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -324,6 +328,39 @@ test('an event published between the join answer and the open is not lost, nor s
     { t: 'drawOffer', v: 7, d: { by: 'white' } },
     { ...move('d7d5'), v: 8 },
   ]);
+});
+
+test('a socket admitted while its room waits for a replay sees each version once', async () => {
+  const game = core.newGame(3);
+  const s1 = await open(2, game);
+  expect(await s1.next()).toEqual(state(game, 3));
+  // Versions 4 and 5 never reach relay 2 (lila-core fenced them off, or Redis lost them); 6 does.
+  game.v += 2;
+  await core.event(game, move('e2e4')); // 6
+  const asked = (e: unknown) => (e as { d?: { rooms?: Record<string, number> } }).d?.rooms?.[Room.game(game.id)];
+  const ask = await core.envelope((e) => e.t === 'versions' && e.relay === 'rooms-2' && asked(e) !== undefined);
+  expect(asked(ask)).toBe(3);
+
+  // A spectator comes back to relay 2 now: lila-core admits it at version 6, ahead of the room here.
+  let answer: (() => Promise<void>) | undefined;
+  const held = new Promise<void>((resolve) => (game.held = (send) => ((answer = send), resolve())));
+  const s2 = open(2, game, undefined, 'v=6');
+  await held;
+  game.held = undefined;
+  await answer!();
+  // A socket of another game admitted after it: relay 2 has read the first answer once this one opens.
+  await open(2, core.newGame());
+
+  // lila-core's replay: 4 and 5 as placeholders, 6 again.
+  const room = Room.game(game.id);
+  const replay = (v: number, frame: string) => encodeCoreOut({ t: 'replay', room, v }, frame);
+  await raw.publish(relayChannel('rooms-2'), replay(4, '{"v":4}'));
+  await raw.publish(relayChannel('rooms-2'), replay(5, '{"v":5}'));
+  await raw.publish(relayChannel('rooms-2'), replay(6, JSON.stringify({ ...move('e2e4'), v: 6 })));
+  await core.event(game, move('e7e5')); // 7
+
+  expect(versions(await framesUpTo(s1, 7))).toEqual(range(3, 7));
+  expect(await framesUpTo(await s2, 7)).toEqual([{ ...move('e7e5'), v: 7 }]);
 });
 
 test('lila-core hears `leave` when a socket closes, and when its upgrade is aborted after the join', async () => {
