@@ -78,11 +78,18 @@ export const RevocationsAsk = z.object({ ...fromRelay, t: z.literal('revocations
  */
 export const Leave = z.object({ t: z.literal('leave') });
 
+/** What a socket does: every client action, and joining and leaving its room. */
+const SocketAction = z.discriminatedUnion('t', [...ClientAction.options, Join, Leave]);
 /** Everything a socket does, stamped by its relay. */
-export const SocketEnvelope = z
-  .object(fromSocket)
-  .and(z.discriminatedUnion('t', [...ClientAction.options, Join, Leave]));
-export type SocketEnvelope = z.infer<typeof SocketEnvelope>;
+export type SocketEnvelope = z.infer<z.ZodObject<typeof fromSocket>> & z.infer<typeof SocketAction>;
+/**
+ * Each kind of socket action with the relay's fields, one object per kind: lila-core's parse of a
+ * message picks its schema by `t` and reads each field once (an intersection of the relay's fields
+ * with the union of actions parsed both sides and merged them, for every move).
+ */
+const [firstKind, ...otherKinds] = SocketAction.options.map((kind) => kind.extend(fromSocket));
+const socketKinds = [firstKind, ...otherKinds] as const;
+export const SocketEnvelope = z.discriminatedUnion('t', socketKinds) as unknown as z.ZodType<SocketEnvelope>;
 
 /**
  * Who is online on this relay, numbered like socket messages: users whose first socket opened
@@ -154,8 +161,26 @@ export const Pending = z.object({
   }),
 });
 
-export const CoreIn = z.union([Tick, VersionsAsk, RevocationsAsk, Lost, Online, Sockets, Pending, SocketEnvelope]);
-export type CoreIn = z.infer<typeof CoreIn>;
+export type CoreIn =
+  | z.infer<typeof Tick>
+  | z.infer<typeof VersionsAsk>
+  | z.infer<typeof RevocationsAsk>
+  | z.infer<typeof Lost>
+  | z.infer<typeof Online>
+  | z.infer<typeof Sockets>
+  | z.infer<typeof Pending>
+  | SocketEnvelope;
+/** By `t`: one schema tried per message, not each in turn until one fits (the socket kinds as above). */
+export const CoreIn = z.discriminatedUnion('t', [
+  Tick,
+  VersionsAsk,
+  RevocationsAsk,
+  Lost,
+  Online,
+  Sockets,
+  Pending,
+  ...socketKinds,
+]) as unknown as z.ZodType<CoreIn>;
 
 /** The one way a relay's message for `site-in` becomes text. */
 export const encodeCoreIn = (message: CoreIn): string => JSON.stringify(message);
