@@ -17,8 +17,9 @@ export function readFrame(text: string, endpoint: Endpoint): Frame {
   } catch {
     return { kind: 'refused', code: 'bad_json', message: 'the frame is not valid JSON' };
   }
-  if (Ping.safeParse(json).success) return { kind: 'ping' };
   const type = typeof json === 'object' && json !== null ? (json as { t?: unknown }).t : undefined;
+  // Only what may be a ping is parsed as one: a failed parse builds its issues, for every move.
+  if ((json === null || type === 'p') && Ping.safeParse(json).success) return { kind: 'ping' };
   if (typeof type !== 'string')
     return { kind: 'refused', code: 'bad_message', message: 'a frame is {"t":<type>,"d":<data>}' };
   if (!knownTypes.has(type))

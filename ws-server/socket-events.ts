@@ -3,6 +3,7 @@ import { isGameRoom } from '../protocol/channels.js';
 import { CloseCode, HARD_FRAME_LIMIT_BYTES, MAX_FRAME_BYTES } from '../protocol/client-in.js';
 import { encodeFrame, errorFrame, type ErrorCode } from '../protocol/client-out.js';
 import type { Logger } from '../src/log.js';
+import { countBy } from '../src/metrics.js';
 import type { Tap } from '../src/tap.js';
 import { catchUp } from './catch-up.js';
 import type { CoreLink } from './core-link.js';
@@ -45,6 +46,7 @@ export function socketEvents(o: {
   tap?: Tap;
 }): Omit<WebSocketBehavior<SocketData>, 'upgrade'> {
   const { sockets, rooms, core, users, send, metrics, tap } = o;
+  const frameIn = countBy(metrics.framesIn, 'type');
   /** Bound once: a flood's dropped frames are counted without building labels each time. */
   const limitedOf = { move: counted('move'), chat: counted('chat'), other: counted('other') };
   function counted(kind: Kind) {
@@ -109,7 +111,7 @@ export function socketEvents(o: {
       tap?.({ dir: 'in', sid: data.sid, raw: text });
       const frame = readFrame(text, data.route.endpoint);
       if (frame.kind === 'ping') {
-        metrics.framesIn.inc({ type: 'ping' });
+        frameIn('ping');
         return send(ws, PONG);
       }
       // When the relay received it: the limits' time, and the stamp lila-core charges think time to.
@@ -122,7 +124,7 @@ export function socketEvents(o: {
         return send(ws, errorFrame(frame.code, frame.message));
       }
       const { action } = frame;
-      metrics.framesIn.inc({ type: action.t });
+      frameIn(action.t);
       const full = action.t === 'move' && action.d.a !== undefined && core.unansweredFull(data.sid, action.d.a);
       if (full) {
         metrics.refused.inc({ reason: `unanswered_${full}` });
