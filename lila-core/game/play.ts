@@ -16,7 +16,7 @@ import {
   type Unstamped,
 } from './game.js';
 import { refuse } from '../result.js';
-import { automaticDraw, positionKey } from './repetition.js';
+import { automaticDraw } from './repetition.js';
 
 /** Playing, resigning, aborting and running out of time. */
 
@@ -72,7 +72,7 @@ export function move(
     clockHistory: [...game.clockHistory, clockAfter.remaining[color]],
     position: played.position,
     fen: played.fen,
-    positions: [...game.positions, positionKey(played.position)],
+    positions: [...game.positions, played.key],
     lastMoveAt: now,
     offers: { ...offers, draw: declined ? null : offers.draw, takeback: null },
   };

@@ -6,7 +6,9 @@ import { makeFen } from 'chessops/fen';
  * to move, the castling rights and the en passant square that can really be taken all agree:
  * the FEN without its move counters (chessops writes only a legal en passant square).
  */
-export const positionKey = (position: Chess): string => makeFen(position.toSetup()).split(' ', 4).join(' ');
+export const positionKey = (position: Chess): string => keyOfFen(makeFen(position.toSetup()));
+/** The same key from the position's FEN, where it is at hand (a move writes it anyway). */
+export const keyOfFen = (fen: string): string => fen.slice(0, fen.lastIndexOf(' ', fen.lastIndexOf(' ') - 1));
 
 /** How many times the latest position has occurred. */
 export function occurrences(positions: readonly string[]): number {

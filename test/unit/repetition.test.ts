@@ -1,7 +1,7 @@
 import { Chess } from 'chessops/chess';
 import { parseFen } from 'chessops/fen';
 import { playUci, replay } from '../../lila-core/game/chess.js';
-import { automaticDraw, claimableDraw, occurrences, positionKey } from '../../lila-core/game/repetition.js';
+import { automaticDraw, claimableDraw, keyOfFen, occurrences, positionKey } from '../../lila-core/game/repetition.js';
 import { sansOf, sanToUci } from './fixtures.js';
 
 const at = (fen: string): Chess => Chess.fromSetup(parseFen(fen).unwrap()).unwrap();
@@ -118,5 +118,26 @@ describe('draw thresholds', () => {
   ])('halfmove clock %i: claimable %s, automatic %s', (halfmoves, claimable, automatic) => {
     expect(claimableDraw(['p'], halfmoves)).toBe(claimable);
     expect(automaticDraw(['p'], halfmoves)).toBe(automatic);
+  });
+});
+
+describe('keyOfFen', () => {
+  test('is the FEN without its two move counters, as positionKey writes it from the position', () => {
+    const fens = [
+      'rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1',
+      'rnbqkbnr/ppp1p1pp/8/3pPp2/8/8/PPPP1PPP/RNBQKBNR w KQkq f6 0 3',
+      '8/8/8/4k3/8/8/4K3/8 b - - 37 120',
+    ];
+    for (const fen of fens) {
+      expect(keyOfFen(fen)).toBe(fen.split(' ', 4).join(' '));
+      expect(positionKey(at(fen))).toBe(keyOfFen(fen));
+    }
+  });
+
+  test('a played move carries the key of the position it leads to', () => {
+    const played = playUci(at('rnbqkbnr/pppppppp/8/8/8/8/PPPPPPPP/RNBQKBNR w KQkq - 0 1'), 'e2e4');
+    if (!played.ok) throw new Error(played.message);
+    expect(played.value.key).toBe(positionKey(played.value.position));
+    expect(played.value.key).toBe('rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq -');
   });
 });
