@@ -4,14 +4,17 @@ import { encodeFrame, type ClientOut, type TournamentFrame, type VersionedFrame 
 import type { Audience, Revoked } from '../protocol/core-out.js';
 import type { Color } from '../protocol/game.js';
 import { encodeCoreOut } from '../protocol/wire.js';
+import { writeTogether } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { createRecent } from './recent.js';
 
 /** Everything lila-core says to relays. Each frame is serialized once, whatever the audience. */
 export function createPublisher(redis: Redis, tap?: Tap) {
   // The one place lila-core publishes, so that the tap sees every message exactly as sent.
+  const together = writeTogether(redis);
   const publish = (channel: string, message: string): Promise<unknown> => {
     tap?.({ dir: 'pub', channel, raw: message });
+    together();
     return redis.publish(channel, message);
   };
   const recent = createRecent();

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { SITE_IN } from '../protocol/channels.js';
 import { encodeCoreIn, type CoreIn, type SocketEnvelope } from '../protocol/core-in.js';
 import type { Logger } from '../src/log.js';
+import { writeTogether } from '../src/redis.js';
 import { createOutbox, type Numbered } from './outbox.js';
 
 /** Without the fields the relay adds, on each kind of a union. */
@@ -37,6 +38,7 @@ export function createSiteIn(o: {
   connected: () => boolean;
 }) {
   const outbox = createOutbox(KEPT);
+  const together = writeTogether(o.publisher);
   const relay = { relay: o.relayId, boot: o.boot };
   /** Numbers below this were declared lost (`lost`): a loss is answered once, however often asked. */
   let lostUpTo = 0;
@@ -59,7 +61,9 @@ export function createSiteIn(o: {
      * holds what must not be lost, bounded and in order.
      */
     heard({ payload }: Numbered): Promise<boolean> {
-      return o.connected() ? o.publisher.publish(SITE_IN, payload).then((n) => n > 0) : Promise.resolve(false);
+      if (!o.connected()) return Promise.resolve(false);
+      together();
+      return o.publisher.publish(SITE_IN, payload).then((n) => n > 0);
     },
 
     /** Whether lila-core subscribes to `site-in`: when nothing is held to try with, this says it is back. */
