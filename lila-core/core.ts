@@ -1,7 +1,7 @@
 import { isTournamentRoom, Room } from '../protocol/channels.js';
 import { within } from '../src/deadline.js';
 import type { Logger } from '../src/log.js';
-import { createRegistry } from '../src/metrics.js';
+import { countBy, createRegistry } from '../src/metrics.js';
 import { connectRedis } from '../src/redis.js';
 import type { Tap } from '../src/tap.js';
 import { consumeSiteIn } from './bus.js';
@@ -135,12 +135,13 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
 
   const socketReports = createSocketReports({ games, crowds, lobby });
+  const countAction = countBy(metrics.actions, 'type');
   const bus = await consumeSiteIn({
     subscriber,
     publish,
     liveness,
     handle: (m, at) => {
-      metrics.actions.inc({ type: m.t });
+      countAction(m.t);
       tournaments.observe(m);
       if (isTournamentRoom(m.room)) return tournaments.handle(m);
       return m.room === Room.lobby ? lobby.handle({ ...m, room: Room.lobby }) : round(m, at);

@@ -105,8 +105,10 @@ describe('draw thresholds', () => {
   ])('a position seen %i times: claimable %s, automatic %s', (n, claimable, automatic) => {
     const positions = times(n - 1);
     expect(occurrences(positions)).toBe(n);
-    expect(claimableDraw(positions, 0)).toBe(claimable);
-    expect(automaticDraw(positions, 0)).toBe(automatic);
+    // No capture nor pawn move among them: the halfmove clock counts every move since the first.
+    const halfmoves = positions.length - 1;
+    expect(claimableDraw(positions, halfmoves)).toBe(claimable);
+    expect(automaticDraw(positions, halfmoves)).toBe(automatic);
   });
 
   test.each([
@@ -139,5 +141,27 @@ describe('keyOfFen', () => {
     if (!played.ok) throw new Error(played.message);
     expect(played.value.key).toBe(positionKey(played.value.position));
     expect(played.value.key).toBe('rnbqkbnr/pppppppp/8/8/4P3/8/PPPP1PPP/RNBQKBNR b KQkq -');
+  });
+});
+
+describe('occurrences within the halfmove clock', () => {
+  test('counts only the last `window` positions', () => {
+    expect(occurrences(['a', 'b', 'a', 'b', 'a'], 3)).toBe(2);
+    expect(occurrences(['a', 'b', 'a', 'b', 'a'], 1)).toBe(1);
+    expect(occurrences(['a', 'b', 'a'], 10)).toBe(2);
+  });
+
+  test('the rules read the same with the clock as over the whole game, move by move', () => {
+    // Knights out and back three times (the start position thrice), a pawn move, then again.
+    const shuffle = ['g1f3', 'g8f6', 'f3g1', 'f6g8'];
+    const line = [...shuffle, ...shuffle, 'e2e3', 'e7e6', ...shuffle, ...shuffle, ...shuffle];
+    for (let ply = 1; ply <= line.length; ply++) {
+      const { positions, position } = replay(line.slice(0, ply));
+      const whole = occurrences(positions);
+      expect(claimableDraw(positions, position.halfmoves)).toBe(position.halfmoves >= 100 || whole >= 3);
+      expect(automaticDraw(positions, position.halfmoves)).toBe(position.halfmoves >= 150 || whole >= 5);
+    }
+    expect(claimableDraw(replay(line.slice(0, 8)).positions, 8)).toBe(true);
+    expect(automaticDraw(replay(line).positions, replay(line).position.halfmoves)).toBe(false);
   });
 });
