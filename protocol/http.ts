@@ -139,3 +139,12 @@ export const TournamentPage = TournamentJson.extend({
   standing: z.object({ page: z.number().int(), players: z.array(StandingPlayer) }),
 });
 export type TournamentPage = z.infer<typeof TournamentPage>;
+
+/**
+ * `GET /api/tournament/:id/me` (signed in): one's place in the arena, null when one never joined:
+ * rank in the standings, paused (withdrawn) or not, the arena game one plays now (null: none).
+ */
+export const TournamentMe = z.object({
+  me: z.object({ rank: z.number().int(), withdrawn: z.boolean(), game: z.string().nullable() }).nullable(),
+});
+export type TournamentMe = z.infer<typeof TournamentMe>;

@@ -12,7 +12,7 @@ const refused = (refusal: Refusal<TournamentRefusal>) =>
 
 /**
  * The arena API: create (signed in), join and withdraw (signed in), the list of arenas created or
- * started, and one arena with a page of its standings. Standings are computed at most once a
+ * started, one arena with a page of its standings, and one's own place in it. Standings are computed at most once a
  * second per page (tournaments.ts) and may be cached as long by anything in front.
  */
 export function tournamentRoutes(d: { tournaments: Tournaments; keys: SessionKeys }): Router {
@@ -40,6 +40,13 @@ export function tournamentRoutes(d: { tournaments: Tournaments; keys: SessionKey
 
   router.get('/api/tournament', (_req, res) => {
     res.json({ tournaments: d.tournaments.list() });
+  });
+
+  router.get('/api/tournament/:id/me', async (req, res) => {
+    const user = me(req);
+    const found = await d.tournaments.place(String(req.params.id), user.id);
+    if (!found) throw new HttpError(404, 'not_found', 'no such tournament');
+    res.set('cache-control', 'private, no-store').json(found);
   });
 
   router.get('/api/tournament/:id', async (req, res) => {

@@ -1,5 +1,5 @@
 import type { ClockConfig, Color } from '../../protocol/game.js';
-import type { StandingPlayer, TournamentJson, TournamentStatus } from '../../protocol/http.js';
+import type { StandingPlayer, TournamentJson, TournamentMe, TournamentStatus } from '../../protocol/http.js';
 import { NO_COLORS, withColor, type Candidate, type ColorHistory } from './pairing.js';
 import { performanceOf, sheetOf, type Outcome, type Sheet } from './scoring.js';
 
@@ -140,6 +140,18 @@ export function standingPage(arena: Arena, page: number): StandingPlayer[] {
       const sheet = sheetFor(arena, id);
       return { id, name: p.name, rating: p.rating, score: sheet.score, fire: sheet.fire, sheet: sheet.entries };
     });
+}
+
+/** One player's place (`GET /api/tournament/:id/me`): rank, paused or not, the game they play now. */
+export function placeOf(arena: Arena, userId: string): TournamentMe['me'] {
+  const entrant = arena.players.get(userId);
+  if (!entrant) return null;
+  const last = arena.byPlayer.get(userId)?.at(-1);
+  return {
+    rank: ranking(arena).indexOf(userId) + 1,
+    withdrawn: entrant.withdrawn,
+    game: last?.status === 'playing' ? last.id : null,
+  };
 }
 
 /** What the pairing knows of a waiting player: rank, rating, last opponent, colours (pairing.ts). */

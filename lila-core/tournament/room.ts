@@ -26,6 +26,8 @@ export function createTournamentRooms(o: {
   clock: Clock;
   /** Stores a new reservation; events wait for it. */
   reserve: (id: string, reserved: number) => Promise<unknown>;
+  /** A `reload` goes out: what the pages fetch after it must be at least as new (standings cache). */
+  onReload?: (id: string) => void;
   onError: (err: Error, id: string) => void;
 }) {
   const rooms = new Map<string, RoomState>();
@@ -57,6 +59,7 @@ export function createTournamentRooms(o: {
     const room = roomOf(id);
     room.reloadTimer = undefined;
     room.reloadAt = o.clock.now();
+    o.onReload?.(id);
     return emit(id, { t: 'reload' });
   };
 

@@ -1,7 +1,7 @@
 import { parseRoom } from '../../protocol/channels.js';
 import type { CoreIn, SocketEnvelope } from '../../protocol/core-in.js';
 import { isAnonymous, type ClockConfig, type Player } from '../../protocol/game.js';
-import type { TournamentCreate, TournamentJson, TournamentPage } from '../../protocol/http.js';
+import type { TournamentCreate, TournamentJson, TournamentMe, TournamentPage } from '../../protocol/http.js';
 import type { Logger } from '../../src/log.js';
 import type { Game } from '../game/game.js';
 import { randomId } from '../ids.js';
@@ -11,6 +11,7 @@ import type { Clock } from '../time.js';
 import {
   addPairing,
   newArena,
+  placeOf,
   settlePairing,
   standingPage,
   statusAt,
@@ -23,12 +24,13 @@ import { createPresence } from './presence.js';
 import { createTournamentRooms } from './room.js';
 import type { TournamentStore } from './store.js';
 
-/** Rule "standings served from a cache for up to a second": thousands reloading cost one page a second. */
+/** Rule "standings cached up to a second": thousands reloading cost one page a second; dropped at a `reload`. */
 export const STANDINGS_CACHE_MS = 1_000;
 /** How often the pairing pass runs over every arena. */
 export const PASS_EVERY_MS = 1_000;
 
 export type TournamentRefusal = 'not_found' | 'finished' | 'account_needed';
+type Cached = { at: number; page: TournamentPage };
 
 /**
  * Arena tournaments: created, joined, withdrawn from; their pairing pass every second on
@@ -53,9 +55,11 @@ export function createTournaments(o: {
     publish: o.publish,
     clock,
     reserve: store.reserve,
+    onReload: (id) => pages.delete(id),
     onError: (err, id) => log.warn({ err: err.message, tournament: id }, 'tournament room event failed'),
   });
-  const pages = new Map<string, { at: number; page: TournamentPage }>();
+  /** Standings by arena and page; an arena's go as its `reload` does (at most once a second). */
+  const pages = new Map<string, Map<number, Cached>>();
 
   const settled = async (arena: Arena, p: Pairing) => {
     rooms.reload(arena.t.id);
@@ -199,16 +203,21 @@ export function createTournaments(o: {
 
     /** `GET /api/tournament/:id?page=N`, computed at most once a second per page. */
     async page(id: string, page: number): Promise<TournamentPage | undefined> {
-      const key = `${id}:${page}`;
       const now = clock.now();
-      const cached = pages.get(key);
+      const cached = pages.get(id)?.get(page);
       if (cached && now - cached.at < STANDINGS_CACHE_MS) return cached.page;
       const arena = await arenaOf(id);
       if (!arena) return undefined;
       const fresh = { ...tournamentJson(arena, now), standing: { page, players: standingPage(arena, page) } };
       if (pages.size > 10_000) pages.clear();
-      pages.set(key, { at: now, page: fresh });
+      pages.set(id, (pages.get(id) ?? new Map<number, Cached>()).set(page, { at: now, page: fresh }));
       return fresh;
+    },
+
+    /** `GET /api/tournament/:id/me`: the user's place (null: never joined); undefined: no such arena. */
+    async place(id: string, userId: string): Promise<TournamentMe | undefined> {
+      const arena = await arenaOf(id);
+      return arena && { me: placeOf(arena, userId) };
     },
 
     /** `GET /api/tournament`: the arenas created or started, soonest first. */

@@ -6,6 +6,8 @@ import { fill, h } from './dom.js';
 import { gamePage } from './game/page.js';
 import { lobbyPage } from './lobby/page.js';
 import { loadMe, onSessionChange, sessionChanged, signOut } from './session.js';
+import { tournamentListPage } from './tournament/list.js';
+import { tournamentPage } from './tournament/page.js';
 import { userPage } from './user/page.js';
 
 /**
@@ -15,6 +17,7 @@ import { userPage } from './user/page.js';
  */
 const GAME_PATH = /^\/[A-Za-z0-9]{8}$/;
 const USER_PATH = /^\/@\/([A-Za-z0-9_-]{1,30})$/;
+const TOURNAMENT_PATH = /^\/tournament\/[A-Za-z0-9]{8}$/;
 
 export function route(path: string): Page {
   if (path === '/') return lobbyPage;
@@ -22,6 +25,8 @@ export function route(path: string): Page {
   if (path === '/signup') return authPage('signup');
   if (USER_PATH.test(path)) return userPage;
   if (GAME_PATH.test(path)) return gamePage;
+  if (path === '/tournament') return tournamentListPage;
+  if (TOURNAMENT_PATH.test(path)) return tournamentPage;
   return notFoundPage;
 }
 
@@ -70,7 +75,12 @@ function renderHeader(): void {
         ),
       ]
     : [h('a', { href: '/login' }, 'Sign in'), h('a', { href: '/signup' }, 'Sign up')];
-  fill(header, h('a', { class: 'home', href: '/' }, 'lila-ts'), h('nav', { 'aria-label': 'account' }, account));
+  fill(
+    header,
+    h('a', { class: 'home', href: '/' }, 'lila-ts'),
+    h('a', { href: '/tournament' }, 'Tournaments'),
+    h('nav', { 'aria-label': 'account' }, account),
+  );
 }
 
 // Links to pages of the app change the page without a reload; others (PGN, new tabs) go their way.
