@@ -7,7 +7,7 @@ import type { Tap } from '../src/tap.js';
 import { consumeSiteIn } from './bus.js';
 import { createChallenges } from './challenges.js';
 import { createCrowds } from './crowd.js';
-import { connectMongo } from './db.js';
+import { waitForMongo } from './db.js';
 import { createGames } from './game/games.js';
 import { createGameRepo } from './game/repo.js';
 import { checkHealth } from './health.js';
@@ -56,7 +56,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
   const clock = manual ?? systemClock;
   const now = () => clock.now();
   const startedAt = now();
-  const { client: mongo, db } = await connectMongo(config.mongoUrl);
+  const { client: mongo, db } = await waitForMongo(config.mongoUrl, log);
   const publisher = connectRedis(config.redisUrl, 'core-pub', log);
   const subscriber = connectRedis(config.redisUrl, 'core-sub', log);
   const publish = createPublisher(publisher, config.tap);

@@ -1,4 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MongoClient, type Db } from 'mongodb';
+import type { Logger } from '../src/log.js';
+
+/** Waits between attempts to reach MongoDB at start: 0.5 s doubling, 5 s at most. */
+const firstWaitMs = 500;
+const longestWaitMs = 5_000;
 
 /**
  * How long lila-core waits on one write, and on the read that learns what became of a failed one,
@@ -44,8 +50,31 @@ export async function connectMongo(url: string): Promise<{ client: MongoClient; 
     writeConcern: { w: 'majority', journal: true, wtimeoutMS: WRITE_TIMEOUT_MS },
     appName: 'lila-core',
   });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (err) {
+    // A client that never connected holds only its monitors: closed so that none keeps trying.
+    await client.close().catch(() => undefined);
+    throw err;
+  }
   return { client, db: client.db() };
+}
+
+/**
+ * connectMongo, tried again until MongoDB answers: at start lila-core waits for its database
+ * rather than exit (a supervisor would count that as a failed start and back off). One line per
+ * failed attempt; SIGTERM meanwhile is main.ts's to handle.
+ */
+export async function waitForMongo(url: string, log: Logger): Promise<{ client: MongoClient; db: Db }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectMongo(url);
+    } catch (err) {
+      const retryInMs = Math.min(firstWaitMs * 2 ** (attempt - 1), longestWaitMs);
+      log.warn({ attempt, err: (err as Error).message, retryInMs }, 'waiting for MongoDB');
+      await sleep(retryInMs);
+    }
+  }
 }
 
 /** Resolves to whether MongoDB answers a ping within `timeoutMs`. */

@@ -30,8 +30,16 @@ const env = loadConfig({
 });
 const log = createLogger('core', env.LOG_LEVEL);
 
-runService('lila-core', log, () =>
-  startCore(
+// Until it is started (it may wait long for its database), a stop has nothing to close: it exits.
+const stopBeforeStart = (signal: NodeJS.Signals) => {
+  log.info({ signal }, 'lila-core stopping before it started');
+  process.exit(0);
+};
+process.once('SIGTERM', stopBeforeStart);
+process.once('SIGINT', stopBeforeStart);
+
+runService('lila-core', log, async () => {
+  const core = await startCore(
     {
       port: env.PORT,
       clock: env.CLOCK,
@@ -44,5 +52,8 @@ runService('lila-core', log, () =>
       tap: openTap(env.TAP, 'core'),
     },
     log,
-  ),
-);
+  );
+  process.off('SIGTERM', stopBeforeStart);
+  process.off('SIGINT', stopBeforeStart);
+  return core;
+});
