@@ -121,28 +121,26 @@ export function createUpgrade(o: {
       const topics = [...joined, Room.site].map((room) =>
         game && isGameRoom(room) && room === target.room ? roleTopic(room, game.role) : room,
       );
-      // Corked, as every write to a response after an await must be (uWS warns of each one that is not).
-      // The fear that uWS 20.30 misreads a socket upgraded in place inside cork (1006 after its open) did
-      // not hold: 3,000 upgrades corked after an await, each sending 21 frames at its open, closed none.
-      res.cork(() =>
-        res.upgrade<SocketData>(
-          {
-            sid,
-            user,
-            path,
-            route: target,
-            rooms: joined,
-            topics,
-            game,
-            limits: newLimits(Date.now()),
-            session: who.session,
-            closed: false,
-          },
-          key,
-          protocol,
-          extensions,
-          context,
-        ),
+      // Not inside res.cork: once its callback returns, uWS 20.30 goes on treating the socket as an HTTP
+      // response, and when the upgrade reallocated it in place, it reads WebSocket memory as response
+      // flags and may close the new socket (1006) right after its open. uWS warns once about the write.
+      res.upgrade<SocketData>(
+        {
+          sid,
+          user,
+          path,
+          route: target,
+          rooms: joined,
+          topics,
+          game,
+          limits: newLimits(Date.now()),
+          session: who.session,
+          closed: false,
+        },
+        key,
+        protocol,
+        extensions,
+        context,
       );
       // uWS opened the socket within upgrade() (its catch-up sent): then what came for it meanwhile.
       const ws = held.length ? o.sockets.get(sid) : undefined;
