@@ -43,6 +43,19 @@ test('lila-core asks a relay to resend from the first missing number, and handle
   const envelope = (seq: number, user: string, u: string) =>
     JSON.stringify({ relay: 'gappy', boot: 'boot1', seq, sid: 's', user, room: `game:${gameId}`, t: 'move', d: { u } });
 
+  // Every move event of the game, from before the first move: an event may reach Redis after the
+  // game's state answers over HTTP (lila-core writes what one turn publishes together).
+  const moves: string[] = [];
+  const recorder = new Redis(stack.redisUrl);
+  recorder.on('message', (_ch: string, message: string) => {
+    const frame = JSON.parse(message.split('\n')[1] ?? '{}') as { t?: string; d?: { uci?: string } };
+    if (frame.t === 'move' && frame.d?.uci) moves.push(frame.d.uci);
+  });
+  await recorder.subscribe(`game:${gameId}`);
+  const movesReach = async (n: number) => {
+    while (moves.length < n) await new Promise((r) => recorder.once('message', r));
+  };
+
   // 1 arrives, 2 is "lost", 3 arrives: 3 must wait, and lila-core asks for 2 onwards.
   const asked = await collect(relayChannel('gappy'), 1, async () => {
     await redis.publish(SITE_IN, envelope(1, white.id, 'e2e4'));
@@ -52,14 +65,16 @@ test('lila-core asks a relay to resend from the first missing number, and handle
   expect((await getGame(stack, gameId)).moves).toEqual(['e2e4']);
 
   // The relay resends 2 and 3: both are played, in order.
-  const events = await collect(`game:${gameId}`, 2, async () => {
-    await redis.publish(SITE_IN, envelope(2, black.id, 'e7e5'));
-    await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
-  });
-  expect(events.map((e) => JSON.parse(e.split('\n')[1]).d.uci)).toEqual(['e7e5', 'g1f3']);
+  await movesReach(1);
+  await redis.publish(SITE_IN, envelope(2, black.id, 'e7e5'));
+  await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
+  await movesReach(3);
+  expect(moves).toEqual(['e2e4', 'e7e5', 'g1f3']);
   // A duplicate is ignored.
   await redis.publish(SITE_IN, envelope(3, white.id, 'g1f3'));
   expect((await getGame(stack, gameId)).moves).toEqual(['e2e4', 'e7e5', 'g1f3']);
+  expect(moves).toEqual(['e2e4', 'e7e5', 'g1f3']);
+  recorder.disconnect();
 });
 
 test('a heartbeat reveals a loss at the tail', async () => {
