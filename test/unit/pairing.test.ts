@@ -19,6 +19,23 @@ describe('a pool wave', () => {
     expect(ids(pairWave([p('a', 1500, 0), p('b', 1850, 2)]).pairs)).toEqual([['a', 'b']]);
   });
 
+  test('the range is inclusive: exactly 300 apart pair at once, 301 do not; 400 after one missed wave, 401 not', () => {
+    expect(ids(pairWave([p('a', 1500), p('b', 1800)]).pairs)).toEqual([['a', 'b']]);
+    expect(pairWave([p('a', 1500), p('b', 1801)]).pairs).toEqual([]);
+    expect(ids(pairWave([p('a', 1500, 1), p('b', 1900)]).pairs)).toEqual([['a', 'b']]);
+    expect(pairWave([p('a', 1500, 1), p('b', 1901)]).pairs).toEqual([]);
+  });
+
+  test('equal ratings: the longest waiting comes first, then by id', () => {
+    const wave = pairWave([p('c', 1500, 0), p('b', 1500, 1), p('a', 1500, 2), p('d', 1500, 3), p('e', 1500, 0)]);
+    expect(ids(wave.pairs)).toEqual([
+      ['d', 'a'],
+      ['b', 'e'],
+    ]);
+    // c and e have waited least and leave the same cost behind: the first of them in that order waits.
+    expect(wave.waiting.map((c) => c.id)).toEqual(['c']);
+  });
+
   test('three players: the newest waits; among the newest, the one whose absence pairs the rest closest', () => {
     // c arrived last (no miss): c waits even though a and b are far apart.
     expect(pairWave([p('a', 1500, 1), p('b', 1700, 1), p('c', 1510)])).toMatchObject({
@@ -29,6 +46,16 @@ describe('a pool wave', () => {
     expect(pairWave([p('d', 2000), p('e', 1500), p('f', 1510)])).toMatchObject({
       pairs: [[{ id: 'e' }, { id: 'f' }]],
       waiting: [{ id: 'd' }],
+    });
+    // A low outlier too: leaving out g (not the highest) pairs h and i.
+    expect(pairWave([p('h', 1500), p('g', 1000), p('i', 1510)])).toMatchObject({
+      pairs: [[{ id: 'h' }, { id: 'i' }]],
+      waiting: [{ id: 'g' }],
+    });
+    // A tie in what the rest would cost: the lower rated of the two waits (the first found).
+    expect(pairWave([p('k', 1700), p('j', 1600), p('l', 1500)])).toMatchObject({
+      pairs: [[{ id: 'j' }, { id: 'k' }]],
+      waiting: [{ id: 'l' }],
     });
   });
 
