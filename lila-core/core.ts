@@ -131,6 +131,7 @@ export async function startCore(config: CoreConfig, log: Logger) {
     challenges: () => challenges.size,
     revoked: () => revocations.size,
     inDoubt: () => games.inDoubt,
+    queued: () => games.queued,
   });
   const stopCounts = startSiteCounts({ publish, clock, users: () => online.count, games: () => games.liveCount, log });
 

@@ -31,6 +31,7 @@ export function liveGauges(
     challenges: () => number;
     revoked: () => number;
     inDoubt: () => number;
+    queued: () => number;
   },
 ): void {
   const registers = [registry];
@@ -72,6 +73,14 @@ export function liveGauges(
     registers,
     collect() {
       this.set(live.inDoubt());
+    },
+  });
+  new Gauge({
+    name: 'lila_core_game_actions_queued',
+    help: 'Game actions waiting or running: a backlog that grows says lila-core (or its database) falls behind.',
+    registers,
+    collect() {
+      this.set(live.queued());
     },
   });
 }

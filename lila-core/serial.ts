@@ -17,6 +17,7 @@ type Queue = { tail: Promise<unknown>; pending: number };
  */
 export function createSerial(limit = Infinity) {
   const queues = new Map<string, Queue>();
+  let tasks = 0;
 
   const serial = <T>(key: string, task: () => Promise<T>, o: { bounded?: boolean } = {}): Promise<T> => {
     let queue = queues.get(key);
@@ -24,23 +25,26 @@ export function createSerial(limit = Infinity) {
     if (!queue) queues.set(key, (queue = { tail: Promise.resolve(), pending: 0 }));
     const run = queue.tail.then(task);
     queue.pending++;
+    tasks++;
     // The caller hears of a failure through `run`; the queue only needs to know it is done.
     const tail = run.catch(() => undefined);
     queue.tail = tail;
     void tail.then(() => {
       queue.pending--;
+      tasks--;
       if (queue.tail === tail) queues.delete(key);
     });
     return run;
   };
 
+  // Functions, not getters: Object.assign would read a getter once, here, and copy that value.
   return Object.assign(serial, {
     /** Tasks queued or running on `key`. */
     pending: (key: string): number => queues.get(key)?.pending ?? 0,
     /** Keys with a task queued or running. */
-    get keys(): number {
-      return queues.size;
-    },
+    keys: (): number => queues.size,
+    /** Tasks queued or running on every key. */
+    tasks: (): number => tasks,
   });
 }
 export type Serial = ReturnType<typeof createSerial>;

@@ -235,6 +235,11 @@ export function createGames(
         .slice(-max)
         .reverse(),
 
+    /** Actions queued or running on every game (each game's queue is bounded). */
+    get queued(): number {
+      return serial.tasks();
+    },
+
     get liveCount(): number {
       let n = 0;
       for (const game of live.values()) if (!isOver(game)) n++;

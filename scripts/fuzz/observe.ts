@@ -180,3 +180,18 @@ export async function metricSum(httpUrl: string, name: string): Promise<number> 
       sum += Number(line.slice(line.lastIndexOf(' ') + 1)) || 0;
   return sum;
 }
+
+/**
+ * Resolves once lila-core has no game action queued or running (or at `timeoutMs`), to whether it
+ * got there: a quiet `site-in` alone leaves a backlog behind a slow database, and memory read then
+ * counts that work in flight as growth.
+ */
+export async function coreIdle(httpUrl: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const queued = await metricSum(httpUrl, 'lila_core_game_actions_queued').catch(() => NaN);
+    if (queued === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -9,6 +9,7 @@ import { Bots } from './bots.js';
 import { gameProblems } from './invariants.js';
 import {
   collectGarbage,
+  coreIdle,
   healthStatus,
   inspectorUrl,
   metricSum,
@@ -224,6 +225,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   o.log(`warm-up: ${o.warmup} frames over ${o.slots} sockets…`);
   await phase(o.warmup, started + o.timeLimitMs, WARMUP_SLOTS);
   await siteIn.quiet(2000, 30_000);
+  if (!(await coreIdle(stack.httpUrl, 60_000))) o.log('warm-up: lila-core still had game actions queued after 60 s');
   const before = await gcAll('before');
   const warmupSent = ctx.tally.sent;
 
@@ -268,6 +270,7 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
     }
   // And lila-core done with what it was given: relays keep what they sent until lila-core has it.
   await siteIn.quiet(3000, 60_000);
+  if (!(await coreIdle(stack.httpUrl, 120_000))) o.log('lila-core still had game actions queued after 120 s');
   await new Promise((resolve) => setTimeout(resolve, 1000));
   const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll('after');
   const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {

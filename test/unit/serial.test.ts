@@ -50,7 +50,7 @@ test('past the bound, a bounded task is refused at once (QueueFull) and never ru
   // Drained: room again, and nothing left behind for the key.
   await expect(serial('g1', () => Promise.resolve('again'), { bounded: true })).resolves.toBe('again');
   expect(serial.pending('g1')).toBe(0);
-  expect(serial.keys).toBe(0);
+  expect(serial.keys()).toBe(0);
 });
 
 test('lila-core’s own tasks (timers, presence) are never refused, and count toward the bound', async () => {
@@ -68,4 +68,22 @@ test('a failing task fails its caller alone', async () => {
   const next = serial('g1', () => Promise.resolve('fine'));
   await expect(failed).rejects.toThrow('boom');
   await expect(next).resolves.toBe('fine');
+});
+
+test('tasks counts what is queued or running on every key, back to 0 once all are done (a failure included)', async () => {
+  const serial = createSerial();
+  const gate = blocker();
+  const done = [
+    serial('g1', gate.task),
+    serial('g1', () => Promise.reject(new Error('refused'))).catch(() => undefined),
+    serial('g2', gate.task),
+  ];
+  expect(serial.tasks()).toBe(3);
+  expect(serial.keys()).toBe(2);
+  gate.release();
+  await Promise.all(done);
+  // The count drops once each task's queue has seen it end: a turn after the task itself.
+  await new Promise((resolve) => setImmediate(resolve));
+  expect(serial.tasks()).toBe(0);
+  expect(serial.keys()).toBe(0);
 });
