@@ -18,6 +18,14 @@ import { joinsThroughCore, type Socket, type SocketData } from './socket-data.js
 /** The answer to a ping, encoded once. */
 const PONG = encodeFrame(0);
 
+/**
+ * What a relay holds for one socket that does not read, at most; past it the socket is closed.
+ * Every frame here is small (a move is ~200 B), so 256 KiB is over a thousand events behind: that
+ * socket is gone in all but name. Bounded low because it is per socket: 20,000 stalled sockets
+ * hold 5 GB at this bound, 20 GB at uWS's usual 1 MiB.
+ */
+export const MAX_BACKPRESSURE_BYTES = 256 * 1024;
+
 /** A stamped move refused because too many await lila-core's answer: this socket's, or the relay's. */
 const unansweredRefusal: Record<'socket' | 'relay', [ErrorCode, string]> = {
   socket: ['rate_limited', 'too many moves awaiting an answer; wait for their acks'],
@@ -68,7 +76,7 @@ export function socketEvents(o: {
   return {
     // uWS drops the connection past this; below it we close politely with 1009 ourselves.
     maxPayloadLength: HARD_FRAME_LIMIT_BYTES,
-    maxBackpressure: 1024 * 1024,
+    maxBackpressure: MAX_BACKPRESSURE_BYTES,
     closeOnBackpressureLimit: 1,
     idleTimeout: 60,
     sendPingsAutomatically: true,

@@ -83,7 +83,7 @@ export function inspectorUrl(service: Service): string | undefined {
 }
 
 /** Node's own view of its memory (process.memoryUsage()), in bytes. */
-export type HeapUsage = { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+export type HeapUsage = { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
 
 /**
  * A full garbage collection in that process, through the DevTools protocol, then its

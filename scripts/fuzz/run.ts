@@ -55,6 +55,10 @@ export const FUZZ_STACK_ENV = { NODE_OPTIONS: '--inspect=127.0.0.1:0', LOG_LEVEL
 /** Slot numbers of the warm-up: frame ids `1000000.c.i` are the warm-up's. */
 export const WARMUP_SLOTS = 1_000_000;
 
+/** Memory readings at the baseline and at the end, and the time between them (see gcAll). */
+const SETTLE_READINGS = 3;
+const SETTLE_EVERY_MS = 10_000;
+
 /** Resident memory may grow this much between the baseline and the end. */
 export const MEMORY_TOLERANCE = 0.1;
 
@@ -66,6 +70,9 @@ export type MemoryReading = {
   growth: number;
   heapBefore: number;
   heapAfter: number;
+  /** V8's heap as committed (process.memoryUsage().heapTotal), in bytes: RSS less this is native memory. */
+  committedBefore: number;
+  committedAfter: number;
 };
 
 export type FuzzReport = {
@@ -204,20 +211,45 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
 
   // Read now: a process's output keeps only its last lines, and the inspector's comes first.
   const inspectors = new Map(processes.map((service) => [service, inspectorUrl(service)]));
-  /** Each process garbage-collected, then its VmRSS (KiB) and JS heap in use (bytes). */
-  const gcAll = async (label: string): Promise<Map<string, { rss: number; heap: number }>> => {
-    const readings = new Map<string, { rss: number; heap: number }>();
+  /** Each process garbage-collected, then its VmRSS (KiB) and JS heap in use and committed (bytes). */
+  type Reading = { rss: number; heap: number; committed: number };
+  const gcOnce = async (): Promise<Map<string, Reading>> => {
+    const readings = new Map<string, Reading>();
     for (const service of processes) {
       const url = inspectors.get(service);
       // Twice: what the first collection finalizes, the second frees.
       if (url) await collectGarbage(url);
       const usage = url ? await collectGarbage(url) : undefined;
       if (service.process.pid !== undefined && running(service))
-        readings.set(service.name, { rss: rssKiB(service.process.pid), heap: usage?.heapUsed ?? NaN });
-      if (url && o.snapshotDir)
-        await writeHeapSnapshot(url, join(o.snapshotDir, `${service.name}-${label}.heapsnapshot`));
+        readings.set(service.name, {
+          rss: rssKiB(service.process.pid),
+          heap: usage?.heapUsed ?? NaN,
+          committed: usage?.heapTotal ?? NaN,
+        });
     }
     return readings;
+  };
+  /**
+   * The reading once memory has settled: V8 gives committed pages back, and glibc trims, some
+   * seconds after the load stops, so memory is read SETTLE_READINGS times, SETTLE_EVERY_MS apart,
+   * and the last counts (each printed, for the record). The baseline is read the same way.
+   */
+  const gcAll = async (label: string): Promise<Map<string, Reading>> => {
+    const rounds: Map<string, Reading>[] = [];
+    for (let round = 0; round < SETTLE_READINGS; round++) {
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_EVERY_MS));
+      rounds.push(await gcOnce());
+    }
+    for (const name of rounds[0].keys())
+      o.log(
+        `  memory ${label}, ${name}: ${rounds.map((r) => Math.round((r.get(name)?.rss ?? NaN) / 1024)).join(' → ')} MiB`,
+      );
+    if (o.snapshotDir)
+      for (const service of processes) {
+        const url = inspectors.get(service);
+        if (url) await writeHeapSnapshot(url, join(o.snapshotDir, `${service.name}-${label}.heapsnapshot`));
+      }
+    return rounds[rounds.length - 1];
   };
 
   const started = Date.now();
@@ -272,11 +304,19 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
   await siteIn.quiet(3000, 60_000);
   if (!(await coreIdle(stack.httpUrl, 120_000))) o.log('lila-core still had game actions queued after 120 s');
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  const after = crashed.length ? new Map<string, { rss: number; heap: number }>() : await gcAll('after');
-  const memory: MemoryReading[] = [...before].map(([name, { rss, heap }]) => {
+  const after = crashed.length ? new Map<string, Reading>() : await gcAll('after');
+  const memory: MemoryReading[] = [...before].map(([name, { rss, heap, committed }]) => {
     const afterKiB = after.get(name)?.rss ?? NaN;
-    const heapAfter = after.get(name)?.heap ?? NaN;
-    return { name, beforeKiB: rss, afterKiB, growth: afterKiB / rss - 1, heapBefore: heap, heapAfter };
+    return {
+      name,
+      beforeKiB: rss,
+      afterKiB,
+      growth: afterKiB / rss - 1,
+      heapBefore: heap,
+      heapAfter: after.get(name)?.heap ?? NaN,
+      committedBefore: committed,
+      committedAfter: after.get(name)?.committed ?? NaN,
+    };
   });
 
   const gameProblemsFound: string[] = [];
@@ -399,6 +439,7 @@ function resign(relayUrl: string, pair: Pair): Promise<void> {
 }
 
 const figure = (n: number) => n.toLocaleString('en-US');
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 /** The report as lines for a terminal. */
 export function formatReport(r: FuzzReport): string[] {
@@ -427,7 +468,7 @@ export function formatReport(r: FuzzReport): string[] {
       .map(
         (m) =>
           `${m.name} ${Math.round(m.beforeKiB / 1024)} → ${Math.round(m.afterKiB / 1024)} MiB (${(100 * m.growth).toFixed(1)}%; ` +
-          `JS heap ${(m.heapBefore / 2 ** 20).toFixed(1)} → ${(m.heapAfter / 2 ** 20).toFixed(1)} MiB)`,
+          `JS heap ${mib(m.heapBefore)} → ${mib(m.heapAfter)} MiB, committed ${mib(m.committedBefore)} → ${mib(m.committedAfter)} MiB)`,
       )
       .join(', ')}`,
     `(4) games: ${r.games.checked} checked against a chessops replay, ${r.games.watched} watched by a spectator ` +

@@ -27,7 +27,7 @@ beforeAll(async () => {
     log: () => undefined,
   });
   console.log(formatReport(report).join('\n'));
-}, 240_000);
+}, 300_000);
 afterAll(() => stack?.stop());
 
 test(`${FRAMES} frames of every category were sent, and reached the relays' parsing`, () => {
