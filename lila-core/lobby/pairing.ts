@@ -24,8 +24,8 @@ const inRange = (a: Candidate, b: Candidate) =>
 function costWithout(sorted: readonly Candidate[], skip: number): number {
   const rest = sorted.filter((_, i) => i !== skip);
   let cost = 0;
-  // Stryker disable next-line EqualityOperator: `rest` is even (an odd wave less one), so i + 1 never equals its length
-  for (let i = 0; i + 1 < rest.length; i += 2) cost += Math.abs(rest[i].rating - rest[i + 1].rating);
+  // `rest` is even (an odd wave less one): every i has its neighbour i + 1.
+  for (let i = 0; i < rest.length; i += 2) cost += Math.abs(rest[i].rating - rest[i + 1].rating);
   return cost;
 }
 
@@ -35,8 +35,8 @@ export function pairWave(players: readonly Candidate[]): Wave {
   const waiting: Candidate[] = [];
   if (sorted.length % 2 === 1) {
     const fewest = Math.min(...sorted.map((p) => p.misses));
-    // Stryker disable next-line UnaryOperator: always replaced, as some player has the fewest misses and a finite cost
-    let skip = -1;
+    // Always replaced below: some player has the fewest misses, and any cost beats Infinity.
+    let skip = 0;
     let best = Infinity;
     sorted.forEach((p, i) => {
       if (p.misses !== fewest) return;
@@ -46,8 +46,8 @@ export function pairWave(players: readonly Candidate[]): Wave {
     waiting.push(...sorted.splice(skip, 1));
   }
   const pairs: [Candidate, Candidate][] = [];
-  // Stryker disable next-line EqualityOperator: `sorted` is even here (one taken out if odd), so i + 1 never equals its length
-  for (let i = 0; i + 1 < sorted.length; i += 2) {
+  // `sorted` is even here (one taken out if odd): every i has its neighbour i + 1.
+  for (let i = 0; i < sorted.length; i += 2) {
     const [a, b] = [sorted[i], sorted[i + 1]];
     if (inRange(a, b)) pairs.push([a, b]);
     else waiting.push(a, b);

@@ -11,7 +11,7 @@ import type { Perf, UserDoc, UserStore } from './store.js';
 const glickoOf = (perf: Perf | undefined): Glicko =>
   perf ? { rating: perf.rating, rd: perf.rd, vol: perf.vol } : DEFAULT_GLICKO;
 
-// Stryker disable next-line ObjectLiteral: a projection only trims what is read; the values used are the same
+/** Reads only whether an account exists. */
 const idOnly = { projection: { _id: 1 } } as const;
 /** Reads only one speed's perf of an account. */
 // Stryker disable next-line ObjectLiteral: a projection only trims what is read; the values used are the same
@@ -71,8 +71,9 @@ export function createRatings(users: UserStore, log: Logger) {
 
     /** Both players' current ratings at `speed`, the default for one without any yet. */
     ratings: async (players: Pair<Player>, speed: RatedSpeed): Promise<Pair<Glicko>> => {
+      const both = { $in: [players.white.id, players.black.id] };
       // Stryker disable next-line ObjectLiteral: without the filter all accounts are read, and each side still picked by id
-      const docs = await users.find({ _id: { $in: [players.white.id, players.black.id] } }, perfOnly(speed)).toArray();
+      const docs = await users.find({ _id: both }, perfOnly(speed)).toArray();
       const of = (id: string) => glickoOf(docs.find((d) => d._id === id)?.perfs?.[speed]);
       return { white: of(players.white.id), black: of(players.black.id) };
     },
