@@ -38,6 +38,7 @@ export function parseRoom(name: string): ParsedRoom | undefined {
   const match = roomPattern.exec(name);
   if (!match) return undefined;
   const [, kind, id] = match;
+  // Stryker disable next-line LogicalOperator,ConditionalExpression: the two groups match together (both or neither); testing both narrows the types
   if (kind === undefined || id === undefined) return { kind: name as 'lobby' | 'site' };
   return { kind: kind as 'game' | 'user' | 'tournament' | 'study', id };
 }

@@ -36,8 +36,13 @@ export const newSessionId = (): string => randomBytes(16).toString('base64url');
 const derivedSessionId = (token: string): string => createHash('sha256').update(token).digest('base64url').slice(0, 22);
 
 export function signToken(secret: string, session: Session): string {
-  const payload: z.infer<typeof Payload> = { u: session.userId, n: session.name, exp: session.expiresAt };
-  if (session.sessionId !== undefined) payload.sid = session.sessionId;
+  // Without a session id, `sid` is undefined and JSON.stringify leaves it out.
+  const payload: z.infer<typeof Payload> = {
+    u: session.userId,
+    n: session.name,
+    exp: session.expiresAt,
+    sid: session.sessionId,
+  };
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${mac(secret, body)}`;
 }
@@ -62,7 +67,7 @@ export function verifyToken(secret: string, token: string, o: VerifyOptions = {}
   try {
     json = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
   } catch {
-    return { ok: false, reason: 'malformed' };
+    // Not JSON: `json` stays undefined, which Payload refuses below as malformed.
   }
   const payload = Payload.safeParse(json);
   if (!payload.success) return { ok: false, reason: 'malformed' };

@@ -72,6 +72,20 @@ test.each([
   expect(accepts(header)).toBe(false);
 });
 
+test('a join reply: its status, and the side the socket plays if any', () => {
+  for (const status of [200, 403, 404])
+    expect(accepted({ t: 'join', sid: 's', status })).toEqual({ t: 'join', sid: 's', status });
+  for (const color of ['white', 'black'])
+    expect(accepted({ t: 'join', sid: 's', status: 200, color, v: 1 })).toEqual({
+      t: 'join',
+      sid: 's',
+      status: 200,
+      color,
+      v: 1,
+    });
+  expect(accepts({ t: 'join', sid: 's', status: 201 })).toBe(false);
+});
+
 test(`revoked sessions come in pages of at most ${REVOKED_PAGE}, ids of up to 64 characters`, () => {
   expect(REVOKED_PAGE).toBe(1000);
   const page = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `${i}`.padStart(64, 'x'), exp: i }));
