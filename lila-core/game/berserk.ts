@@ -15,6 +15,7 @@ export function berserk(game: Game, userId: string | null, now: number): Transit
   if (!game.tournament?.berserkable) return refuse('not_allowed_here', 'berserk is for tournament games that allow it');
   if (game.berserk?.[color]) return refuse('not_allowed_now', 'you are already berserk');
   const ownMoves = color === 'white' ? game.moves.length : game.moves.length - 1;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: from 2 plies on, ownMoves > 0 for either side anyway
   if (game.moves.length >= 2 || ownMoves > 0)
     return refuse('not_allowed_now', 'berserk is only possible before your first move');
   const clock = goBerserk(game.clock, game.clockConfig, color);

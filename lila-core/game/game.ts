@@ -153,6 +153,7 @@ export const turnOf = (game: Game): Color => game.position.turn;
 export const isOver = (game: Game): boolean => game.status !== 'started';
 
 export function colorOf(game: Game, userId: string | null): Color | undefined {
+  // Stryker disable next-line ConditionalExpression: no player's id is null, so the lookups below say undefined too
   if (userId === null) return undefined;
   if (game.players.white.id === userId) return 'white';
   if (game.players.black.id === userId) return 'black';
@@ -173,6 +174,7 @@ export function playable(game: Game, userId: string | null): Result<Color> {
  */
 export function end(game: Game, ending: Ending, before: Unstamped[], now: number): Transition {
   const clock = stop(game.clock, turnOf(game), now);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a game has ratings iff it is rated (newGame)
   const rated = game.rated && game.ratings && ending.status !== 'aborted' ? game.ratings : undefined;
   const ratingsAfter = rated && rateGame(rated, ending.winner);
   const ended: Game = {

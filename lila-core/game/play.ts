@@ -129,6 +129,7 @@ export function claimOutOfTime(game: Game, userId: string | null, now: number): 
   const playing = playable(game, userId);
   if (!playing.ok) return playing;
   const turn = turnOf(game);
+  // Stryker disable next-line ConditionalExpression: a stopped clock's time is what was left, above 0 (punch flags at 0)
   if (game.clock.runningSince === null || timeLeft(game.clock, turn, turn, now) > 0)
     return refuse('not_allowed_now', 'no clock has run out');
   return flag(game, now);

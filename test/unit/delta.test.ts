@@ -66,3 +66,31 @@ test("a whole document (the journal's older entries) replaces the state", () => 
   const all = states();
   expect(applyEntry(toDoc(all[1], T0), toDoc(all[3], T0))).toEqual(toDoc(all[3], T0));
 });
+
+test('a state written again unchanged: only what tells the write apart, no tails, nothing unset', () => {
+  const game = { ...states()[3], reserved: 9 };
+  const delta = deltaOf(toDoc(game, T0, 'w1'), toDoc(game, T0, 'w1'));
+  expect(delta).toEqual({ set: { v: game.v, w: 'w1', reserved: 9, updatedAt: new Date(T0) } });
+});
+
+test('the growing arrays go as tails, never in `set`; a key the state no longer has is unset', () => {
+  const all = states();
+  const before = toDoc({ ...all[5], reserved: 7 }, T0);
+  const next = toDoc(all[6], T0 + 1);
+  const delta = deltaOf(before, next);
+  expect(delta.set).not.toHaveProperty('moves');
+  expect(delta.set).not.toHaveProperty('clockHistory');
+  expect(delta.unset).toEqual(['reserved']);
+  expect(applyEntry(before, delta)).toEqual(next);
+});
+
+test('a tail past the end says which game and which array it is missing', () => {
+  const all = states();
+  const doc = toDoc(all[2], T0);
+  expect(() => applyEntry(doc, { set: {}, moves: { at: 5, add: ['a7a6'] } })).toThrow(
+    'game delta1 moves: a journal entry keeps 5 of 2',
+  );
+  expect(() => applyEntry(doc, { set: {}, clockHistory: { at: 4, add: [1] } })).toThrow(
+    'game delta1 clocks: a journal entry keeps 4 of 2',
+  );
+});

@@ -55,6 +55,11 @@ describe('draw offers', () => {
 });
 
 describe('takebacks', () => {
+  test("black's proposal is told as black's", () => {
+    const t = accepted(takebackYes(played(4), BLACK.id, T0 + 5_000));
+    expect(t.events.map((e) => e.frame.d)).toEqual([{ white: false, black: true }]);
+  });
+
   test('refusals say why', () => {
     expect(refusal(takebackYes(played(1), BLACK.id, T0))).toBe('not_allowed_now: you have no move to take back');
     expect(refusal(takebackNo(played(3), BLACK.id, T0))).toBe('not_allowed_now: there is no takeback proposal');
