@@ -4,6 +4,7 @@ import type { Page, PageContext } from '../context.js';
 import { fill, h } from '../dom.js';
 import { actionsFor, offerText, type Action } from './actions.js';
 import { createBoard } from './board.js';
+import { nextGameOf } from './next-game.js';
 import { parseMoveInput, positionOf } from './chess.js';
 import { isRunning, lowTimeMs, remainingMs } from './clock.js';
 import './game.css';
@@ -58,6 +59,8 @@ function mountGame(root: HTMLElement, ctx: PageContext, game: GameJson): () => v
   let pending: { uci: string; ply: number } | null = null;
   /** The ply at which this page claimed the opponent's flag, so it claims once per position. */
   let flagClaimedAt = -1;
+  /** Set once the page goes to another game: a rematch comes both on the room and the user's channel. */
+  let left = false;
 
   const client = createClient({ url: `${ctx.socketBase}/${me ? 'play' : 'watch'}/${game.id}` });
 
@@ -104,6 +107,7 @@ function mountGame(root: HTMLElement, ctx: PageContext, game: GameJson): () => v
         h(
           'p',
           { class: 'game__links' },
+          game.tournament && h('a', { href: `/tournament/${game.tournament}` }, 'Back to tournament'),
           h('a', { href: `/api/game/${game.id}/pgn`, download: `${game.id}.pgn` }, 'Download PGN'),
         ),
       ),
@@ -155,6 +159,8 @@ function mountGame(root: HTMLElement, ctx: PageContext, game: GameJson): () => v
     const before = view;
     view = reduce(view, frame, now());
     if (!('t' in frame)) return;
+    const next = nextGameOf(frame, { gameId: game.id, player: me !== null });
+    if (next) return goTo(next);
     if (frame.t === 'error') tell(notice, ERROR_TEXT[frame.d.code] ?? frame.d.message);
     if (frame.t === 'state' || frame.t === 'reload' || frame.t === 'end') pending = null;
     if (pending && view.game.moves.length >= pending.ply) pending = null;
@@ -172,8 +178,14 @@ function mountGame(root: HTMLElement, ctx: PageContext, game: GameJson): () => v
   });
 
   function followRematch(rematch: string): void {
-    if (me) return ctx.navigate(`/${rematch}`);
+    if (me) return goTo(rematch);
     fill(rematchLink, h('a', { href: `/${rematch}` }, 'Watch the rematch'));
+  }
+
+  function goTo(next: string): void {
+    if (left) return;
+    left = true;
+    ctx.navigate(`/${next}`);
   }
 
   function render(): void {
