@@ -69,8 +69,12 @@ export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: n
     async insert(game: Game, now: number): Promise<void> {
       await games.insertOne(toDoc(game, now));
     },
+    /**
+     * The game as stored, given up (TimedOut) after the write timeout: a game's actions wait on
+     * this read, so a database that hangs must not hold its queue for as long as it hangs.
+     */
     async find(id: string): Promise<Game | undefined> {
-      return (await this.read(id))?.game;
+      return (await this.read(id, { timed: true }))?.game;
     },
     /** The game as stored and the id of its write; `timed`: given up after the write timeout. */
     async read(id: string, o: { timed?: boolean } = {}): Promise<Stored | undefined> {

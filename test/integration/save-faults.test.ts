@@ -217,4 +217,25 @@ describe('FerretDB paused (SIGSTOP)', () => {
       await expectInStep(s, id);
     },
   );
+
+  ifFerret(
+    'a game read while the database hangs: given up after the timeout, and the game goes on once it is back',
+    async () => {
+      const { id } = await setup().games.create(players, CLOCK);
+      // Another lila-core's view: the game is not in memory, so its next action reads it first.
+      const s = setup({ timeoutMs: 300 });
+      pause();
+      try {
+        // Before reads were bounded, this waited as long as the database did: the game's queue with it.
+        // Given up by the driver (the read's abort signal) or by `within`, whichever comes first.
+        await expect(s.play(id, WHITE.id, 'e2e4')).rejects.toThrow(/timed out|no answer within/i);
+        await expect(s.play(id, WHITE.id, 'e2e4')).rejects.toThrow(/timed out|no answer within/i);
+        expect(s.seen(id)).toEqual([]);
+      } finally {
+        resume();
+      }
+      await expect(s.play(id, WHITE.id, 'e2e4')).resolves.toMatchObject({ ok: true });
+      await expectInStep(s, id);
+    },
+  );
 });
