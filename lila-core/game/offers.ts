@@ -68,7 +68,8 @@ export function takebackYes(game: Game, userId: string | null, now: number): Tra
   const color = playing.value;
   if (game.offers.takeback === opposite(color)) return takeBack(game, opposite(color), now);
   if (game.offers.takeback === color) return unchanged(game);
-  const ownMoves = color === 'white' ? Math.ceil(game.moves.length / 2) : Math.floor(game.moves.length / 2);
+  const whiteMoves = Math.ceil(game.moves.length / 2);
+  const ownMoves = color === 'white' ? whiteMoves : game.moves.length - whiteMoves;
   if (ownMoves < 1) return refuse('not_allowed_now', 'you have no move to take back');
   if (now < game.offers.takebackAllowedAt)
     return refuse(

@@ -1,4 +1,4 @@
-import { speedOf } from '../../lila-core/game/clock.js';
+import { goBerserk, initialClock, speedOf } from '../../lila-core/game/clock.js';
 import { newGame, toJson, type Transition } from '../../lila-core/game/game.js';
 import { abort, claimOutOfTime, forceEnd, move, resign } from '../../lila-core/game/play.js';
 import { BLACK, newGame as fresh, WHITE } from './fixtures.js';
@@ -23,6 +23,7 @@ test('refusals say why', () => {
   expect(refusal(forceEnd(opened, WHITE.id, 'win', false, T0))).toBe('not_allowed_now: your opponent is not gone');
   const over = accepted(resign(opened, WHITE.id, T0));
   expect(refusal(resign(over, BLACK.id, T0))).toBe('game_over: the game is over (resign)');
+  expect(refusal(resign(game, 'carol', T0))).toBe('not_your_game: you do not play this game');
 });
 
 test('speed boundaries: 30 s is bullet, 480 s rapid, 1500 s classical (limit + 40 × increment)', () => {
@@ -41,4 +42,9 @@ test("a tournament game's JSON names its tournament and its berserk sides", () =
   });
   expect(toJson(game, 0)).not.toHaveProperty('berserk');
   expect(toJson(fresh(), 0)).not.toHaveProperty('tournament');
+});
+
+test('berserk halves the time when the base is exactly 40 × increment (only under it does the time stay)', () => {
+  const config = { limit: 80, increment: 2 };
+  expect(goBerserk(initialClock(config), config, 'white').remaining).toEqual({ white: 40_000, black: 80_000 });
 });
