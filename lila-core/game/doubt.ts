@@ -32,7 +32,7 @@ export const doubtOf = (w: string, before: Game, written: Game, events: GameEven
 
 /**
  * What the database says of a doubt: the write `landed` (it is the game now, its events are due);
- * or the game is `fenced` already (a fence of ours landed); or neither, and `fence` is the state
+ * or the game is `fenced` already (the last fence we wrote landed); or neither, and `fence` is the state
  * to store past every version in doubt, so that the write can never land later: the game as
  * stored, at a version above all of them. Versions between the last published and the fence's
  * are never used (relays that ask get them as `{"v":N}`, as after a restart).
@@ -41,7 +41,9 @@ export type Verdict = { t: 'landed' } | { t: 'fenced'; game: Game } | { t: 'fenc
 
 export function judge(doubt: Doubt, stored: Stored): Verdict {
   if (stored.w === doubt.w) return { t: 'landed' };
-  if (stored.w !== undefined && doubt.fences.includes(stored.w)) return { t: 'fenced', game: stored.game };
+  // Only the last fence: an earlier one, seen stored while a later one (at a higher version) may
+  // still land, would let that later one overwrite whatever the game stores next, an end included.
+  if (stored.w !== undefined && stored.w === doubt.fences.at(-1)) return { t: 'fenced', game: stored.game };
   const { reserved, ...game } = stored.game;
   const v = Math.max(doubt.highest, game.v, doubt.before.v) + 1;
   return { t: 'fence', game: { ...game, v, ...(reserved === undefined ? {} : { reserved: Math.max(reserved, v) }) } };

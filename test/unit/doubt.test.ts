@@ -44,6 +44,14 @@ describe('judge', () => {
     if (verdict.t === 'fenced') expect(verdict.game).toBe(stored);
   });
 
+  test('an earlier fence stored while a later one may still land: fenced again, past the later one', () => {
+    // f1 (at 7) landed; f2 (at 8) timed out and may still land. Were the game to go on from f1, its
+    // next write (v 8, say its end) would be overwritten by f2's late arrival (stored where v < 8):
+    // an end published, then lost (found by the fuzz run, seed 20261125, under 5 s+ database stalls).
+    const d = { ...doubt(), highest: 8, fences: ['f1', 'f2'] };
+    expect(judge(d, { game: at(7), w: 'f1' })).toEqual({ t: 'fence', game: at(9) });
+  });
+
   test('neither: a fence one past the highest version in doubt, whatever the stored one', () => {
     expect(judge(doubt(), { game: at(4), w: 'older' })).toEqual({ t: 'fence', game: at(7) });
     // A stored state without a write id (before write ids) is fenced all the same.
