@@ -5,7 +5,7 @@ import ts from 'typescript';
  * Mutation testing (`npm run mutate`): StrykerJS plants small bugs in the pure modules, one at a
  * time, and runs the unit tests that cover each; a mutant no test catches is a gap in the tests.
  * The report goes to reports/mutation/ (HTML and JSON). Incremental: mutants of unchanged code
- * and tests keep their last result (reports/stryker-incremental.json, not committed yet: see README),
+ * and tests keep their last result (reports/stryker-incremental.json, committed: CI runs from it, see README),
  * so a rerun tests only what changed.
  *
  * The files mutated are tsconfig.stryker.json's list, which is also the small program the

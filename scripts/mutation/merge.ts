@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -60,6 +61,7 @@ function main(): void {
   };
   const reports = inputs.map((file) => JSON.parse(readFileSync(file, 'utf8')) as Report);
   const merged = mergeReports(reports, read);
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(merged));
   console.log(`${out}: ${Object.keys(merged.files).length} files from ${inputs.length} reports`);
 }
