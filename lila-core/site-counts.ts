@@ -35,7 +35,9 @@ export function startSiteCounts(o: {
     }
     if (!stopped) cancel = o.clock.at(o.clock.now() + EVERY_MS, tick);
   };
-  cancel = o.clock.at(o.clock.now() + EVERY_MS, tick);
+  // The first figures at once, before lila-core takes any join: a lobby socket that joined in the
+  // first second got them twice, with its join's answer and then on `site`.
+  cancel = o.clock.at(o.clock.now(), tick);
   return () => {
     stopped = true;
     cancel();
