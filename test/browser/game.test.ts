@@ -53,9 +53,16 @@ test('a game to mate, clicked and typed, watched, through a relay drain and a ne
   // Set once: a reload would lose it.
   for (const page of pages) await page.evaluate(() => Object.assign(window, { stillTheSamePage: true }));
 
-  expect(await white.locator('.cg-wrap.orientation-white').count()).toBe(1);
-  expect(await black.locator('.cg-wrap.orientation-black').count()).toBe(1);
-  expect(await watcher.locator('.cg-wrap.orientation-white').count()).toBe(1);
+  // Each board is drawn once the page has read the game: wait for it, then check there is one.
+  const boards: [Page, string][] = [
+    [white, 'white'],
+    [black, 'black'],
+    [watcher, 'white'],
+  ];
+  for (const [page, orientation] of boards) {
+    await page.locator(`.cg-wrap.orientation-${orientation}`).waitFor();
+    expect(await page.locator(`.cg-wrap.orientation-${orientation}`).count()).toBe(1);
+  }
   expect(await watcher.getByLabel('move input').count()).toBe(0);
   await white.getByRole('button', { name: 'Abort' }).waitFor();
 
@@ -97,6 +104,7 @@ test('a game to mate, clicked and typed, watched, through a relay drain and a ne
   }
   // The server played each move once: the cut move too, though it may have been sent twice.
   expect((await getGame(web.stack, gameId)).moves).toEqual(ucis);
+  await white.getByRole('button', { name: 'Rematch' }).waitFor();
   expect(await white.getByRole('button', { name: 'Rematch' }).count()).toBe(1);
   // The spectator's phone-sized page does not scroll sideways.
   expect(await watcher.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
