@@ -15,10 +15,6 @@ export type Doubt = {
   written: Game;
   /** The write's events, published only if it turns out to have landed, right after `before`. */
   events: GameEvent[];
-  /** The highest version any write of this game still in doubt may store: a fence goes past it. */
-  highest: number;
-  /** Ids of fences written while settling, in doubt themselves when they failed too. */
-  fences: string[];
 };
 
 export const doubtOf = (w: string, before: Game, written: Game, events: GameEvent[]): Doubt => ({
@@ -26,27 +22,25 @@ export const doubtOf = (w: string, before: Game, written: Game, events: GameEven
   before,
   written,
   events,
-  highest: written.v,
-  fences: [],
 });
 
 /**
- * What the database says of a doubt: the write `landed` (it is the game now, its events are due);
- * or the game is `fenced` already (the last fence we wrote landed); or neither, and `fence` is the state
- * to store past every version in doubt, so that the write can never land later: the game as
- * stored, at a version above all of them. Versions between the last published and the fence's
- * are never used (relays that ask get them as `{"v":N}`, as after a restart).
+ * What the database says of a doubt. The write was to store version `written.v`, a slot that only
+ * one write can ever fill (repo.ts: a journal entry's unique key, or the document while its
+ * version is at most the one before). So: the slot holds the write (`landed`: its events are
+ * due); or it holds something else (`taken`: a fence of ours, or another writer; the game is as
+ * stored); or it is `open`, and `fence`, the game as stored at that version, is to be written into
+ * it: once the slot is filled, whatever copy of the write (or of an earlier fence) still travels
+ * can never land. Judged again after each attempt, so a fence in doubt needs no remembering.
  */
-export type Verdict = { t: 'landed' } | { t: 'fenced'; game: Game } | { t: 'fence'; game: Game };
+export type Verdict = { t: 'landed' } | { t: 'taken'; game: Game } | { t: 'open'; stored: Game; fence: Game };
 
 export function judge(doubt: Doubt, stored: Stored): Verdict {
-  if (stored.w === doubt.w) return { t: 'landed' };
-  // Only the last fence: an earlier one, seen stored while a later one (at a higher version) may
-  // still land, would let that later one overwrite whatever the game stores next, an end included.
-  if (stored.w !== undefined && stored.w === doubt.fences.at(-1)) return { t: 'fenced', game: stored.game };
+  const v = doubt.written.v;
+  if (stored.game.v >= v) return stored.w === doubt.w ? { t: 'landed' } : { t: 'taken', game: stored.game };
   const { reserved, ...game } = stored.game;
-  const v = Math.max(doubt.highest, game.v, doubt.before.v) + 1;
-  return { t: 'fence', game: { ...game, v, ...(reserved === undefined ? {} : { reserved: Math.max(reserved, v) }) } };
+  const fence = { ...game, v, ...(reserved === undefined ? {} : { reserved: Math.max(reserved, v) }) };
+  return { t: 'open', stored: stored.game, fence };
 }
 
 /**

@@ -18,8 +18,8 @@ const FORGET_EVERY_MS = 10_000;
 type Entry = JournalEntry<Delta | GameDoc>;
 
 /**
- * Games in MongoDB. A game's document holds its state when it is created, when it ends, and at a
- * fence (settle.ts); in between, each new state goes to the journal (journal.ts) as what it
+ * Games in MongoDB. A game's document holds its state when it is created, when it ends, and at the
+ * fence of an end in doubt (settle.ts); in between, each new state goes to the journal (journal.ts) as what it
  * changed (delta.ts): an insert of ~250 bytes, where an update is a scan on FerretDB and the
  * whole document five times the bytes. Loading a game applies the journal's entries past its
  * document's version, in order, to the document.
@@ -34,8 +34,7 @@ export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: n
   let finished: string[] = [];
   /**
    * The game's state: its document, then each entry past the document's version. Entries at or
-   * below it were written before the document (a fence, or the game's end) and may be writes
-   * fenced off: passed over.
+   * below it were written before the document (a fence, or the game's end): passed over.
    */
   const current = (doc: GameDoc, entries: Entry[] = []): GameDoc =>
     entries.reduce((state, entry) => (entry.v > doc.v ? applyEntry(state, entry.doc) : state), doc);
@@ -118,13 +117,15 @@ export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: n
       finished.push(doc._id);
     },
     /**
-     * A fence after a write in doubt did not land (settle.ts): the game's true state, stored in its
-     * document at a version past every write that may still land late. Those write journal entries
-     * at lower versions, which loading passes over, or the document where its version is lower,
-     * which no longer matches: none of them can change the game any more.
+     * A fence for a write in doubt (settle.ts): `fence`, the game as stored (`stored`) at the
+     * version the write was to store, written where the write went (in the journal while the game
+     * goes on, else in the document where its version is at most the one before). The first of
+     * the two to arrive fills that slot for good; the other then fails, changing nothing.
      */
-    async fence(game: Game, now: number, w: string): Promise<void> {
-      await rewrite(toDoc(game, now, w), { $lt: game.v }, 'fence');
+    async fence(write: { before: Game; written: Game }, stored: Game, fence: Game, now: number, w: string) {
+      const doc = toDoc(fence, now, w);
+      if (write.written.status === 'started') return journal.append(doc._id, doc.v, deltaOf(toDoc(stored, now), doc));
+      await rewrite(doc, { $lte: write.before.v }, 'fence');
     },
     /** States waiting for the journal's next batch. */
     get queued(): number {

@@ -150,6 +150,45 @@ describe('a game end whose save fails (the game document, not the journal)', () 
   });
 });
 
+/**
+ * The fuzz run's finding (seed 20261125): a write in doubt, then its fence in doubt too, then the
+ * write landing and seen landed (its events published), then the fence landing after all. The
+ * fence must not change what the game stored since.
+ */
+describe('a write in doubt whose fence is in doubt too, the write landing first', () => {
+  test('a game end: `end` published, and the fence landing later leaves the game over', async () => {
+    const s = setup();
+    const { id } = await s.games.create(players, CLOCK);
+    await s.play(id, WHITE.id, 'e2e4');
+    s.faults.arm('games', 'hang'); // the end
+    s.faults.arm('games', 'hang'); // its fence
+    await expect(s.games.act(id, (g, now) => resign(g, BLACK.id, now))).rejects.toBeInstanceOf(SaveUnsettled);
+    await s.faults.release(1);
+    expect(await s.games.read(id, (g) => g?.status)).toBe('resign');
+    expect(s.seen(id).map((p) => p.t)).toEqual(['move', 'end']);
+    await s.faults.release();
+    expect(await s.repo.find(id)).toMatchObject({ status: 'resign', winner: 'white', moves: ['e2e4'] });
+    await expectInStep(s, id);
+  });
+
+  test('a move: acknowledged, and the fence landing later loses neither it nor the next', async () => {
+    const s = setup();
+    const { id } = await s.games.create(players, CLOCK);
+    s.faults.arm('game_journal', 'hang'); // the move
+    s.faults.arm('game_journal', 'hang'); // its fence, if the journal holds it
+    s.faults.arm('games', 'hang'); // its fence, if the document does
+    await expect(s.play(id, WHITE.id, 'e2e4')).rejects.toBeInstanceOf(SaveUnsettled);
+    await s.faults.release(1);
+    await expect(s.play(id, BLACK.id, 'e7e5')).resolves.toMatchObject({ ok: true });
+    await s.faults.release();
+    expect((await s.repo.find(id))?.moves).toEqual(['e2e4', 'e7e5']);
+    await expect(s.play(id, WHITE.id, 'g1f3')).resolves.toMatchObject({ ok: true });
+    expect((await s.repo.find(id))?.moves).toEqual(['e2e4', 'e7e5', 'g1f3']);
+    await expectInStep(s, id);
+    expectContiguous(s, id);
+  });
+});
+
 test('past the journal’s bound a state is refused at once (unavailable), nothing written, the game unchanged', async () => {
   const s = setup({ timeoutMs: 10_000, journalLimit: 1 });
   const [a, b, c] = [

@@ -68,9 +68,9 @@ export function faultyDb(db: Db) {
     started(): Promise<void> {
       return new Promise((resolve) => onStart.push(resolve));
     },
-    /** Lets every hung write through to the server, and resolves once they are stored. */
-    async release(): Promise<void> {
-      const writes = held.splice(0);
+    /** Lets the hung writes through to the server (the first `count` of them, in order), and resolves once they are stored. */
+    async release(count = held.length): Promise<void> {
+      const writes = held.splice(0, count);
       writes.forEach((w) => w.go());
       await Promise.allSettled(writes.map((w) => w.late));
     },

@@ -4,90 +4,66 @@ import { move } from '../../lila-core/game/play.js';
 import { newGame, WHITE } from './fixtures.js';
 
 /**
- * A save in doubt, judged against what the database holds (doubt.ts): the write landed, a fence
- * of ours did, or a fence must go past every version the write may have used. And a game read
- * from storage resumes past the versions its last write reserved.
+ * A save in doubt, judged against what the database holds (doubt.ts): the slot of the version it
+ * was to store holds the write, holds something else, or is open and to be fenced with the game
+ * as stored. And a game read from storage resumes past the versions its last write reserved.
  */
 
 const at = (v: number, over: Partial<Game> = {}): Game => newGame({ v, ...over });
 
 describe('doubtOf', () => {
-  test('starts with the written version as the highest in doubt, and no fence', () => {
+  test('the write, the game before it, what it wrote and its events', () => {
     const before = at(4);
     const written = at(6);
     const played = move(before, WHITE.id, 'e2e4', before.createdAt);
     if (!played.ok) throw new Error(played.message);
     const events = played.value.events;
-    expect(doubtOf('w1', before, written, events)).toEqual({
-      w: 'w1',
-      before,
-      written,
-      events,
-      highest: 6,
-      fences: [],
-    });
+    expect(doubtOf('w1', before, written, events)).toEqual({ w: 'w1', before, written, events });
   });
 });
 
 describe('judge', () => {
   const doubt = () => doubtOf('w1', at(4), at(6), []);
 
-  test('the stored state carries the write id: the write landed', () => {
+  test('the slot holds the write: it landed', () => {
     expect(judge(doubt(), { game: at(6), w: 'w1' })).toEqual({ t: 'landed' });
   });
 
-  test('the stored state carries one of our fences: fenced, the stored game as it is', () => {
-    const d = { ...doubt(), fences: ['f1', 'f2'] };
-    const stored = at(9, { reserved: 12 });
-    const verdict = judge(d, { game: stored, w: 'f2' });
-    expect(verdict).toEqual({ t: 'fenced', game: stored });
-    if (verdict.t === 'fenced') expect(verdict.game).toBe(stored);
+  test('the slot holds another write (a fence of ours, another writer): taken, the stored game as it is', () => {
+    const stored = at(6, { reserved: 12 });
+    const verdict = judge(doubt(), { game: stored, w: 'f2' });
+    expect(verdict).toEqual({ t: 'taken', game: stored });
+    if (verdict.t === 'taken') expect(verdict.game).toBe(stored);
+    // Past the slot: taken too, whoever wrote last.
+    expect(judge(doubt(), { game: at(7), w: 'x' })).toEqual({ t: 'taken', game: at(7) });
+    // A stored state without a write id (before write ids).
+    expect(judge(doubt(), { game: at(6) })).toEqual({ t: 'taken', game: at(6) });
   });
 
-  test('an earlier fence stored while a later one may still land: fenced again, past the later one', () => {
-    // f1 (at 7) landed; f2 (at 8) timed out and may still land. Were the game to go on from f1, its
-    // next write (v 8, say its end) would be overwritten by f2's late arrival (stored where v < 8):
-    // an end published, then lost (found by the fuzz run, seed 20261125, under 5 s+ database stalls).
-    const d = { ...doubt(), highest: 8, fences: ['f1', 'f2'] };
-    expect(judge(d, { game: at(7), w: 'f1' })).toEqual({ t: 'fence', game: at(9) });
-  });
-
-  test('neither: a fence one past the highest version in doubt, whatever the stored one', () => {
-    expect(judge(doubt(), { game: at(4), w: 'older' })).toEqual({ t: 'fence', game: at(7) });
-    // A stored state without a write id (before write ids) is fenced all the same.
-    expect(judge(doubt(), { game: at(4) })).toEqual({ t: 'fence', game: at(7) });
-    // A write id that is neither ours nor a fence of ours.
-    expect(judge({ ...doubt(), fences: ['f1'] }, { game: at(4), w: 'f9' })).toEqual({ t: 'fence', game: at(7) });
-  });
-
-  test('the fence goes past the stored version when it is the highest', () => {
-    expect(judge(doubt(), { game: at(10), w: 'x' })).toEqual({ t: 'fence', game: at(11) });
-  });
-
-  test('the fence goes past the version before the write when it is the highest', () => {
-    // A doubt whose written version is below the one published (cannot happen, but max says so).
-    expect(judge(doubtOf('w1', at(8), at(3), []), { game: at(2), w: 'x' })).toEqual({ t: 'fence', game: at(9) });
-  });
-
-  test('the fence goes past an earlier fence in doubt (`highest`)', () => {
-    const d = { ...doubt(), highest: 15, fences: ['f1'] };
-    expect(judge(d, { game: at(6), w: 'x' })).toEqual({ t: 'fence', game: at(16) });
+  test('the slot open: a fence at the written version, the stored game otherwise, whatever its write id', () => {
+    // The write id of an earlier state, even the write's own, does not count below its slot.
+    for (const w of ['older', 'w1', undefined]) {
+      const stored = at(5);
+      const verdict = judge(doubt(), { game: stored, w });
+      expect(verdict).toEqual({ t: 'open', stored, fence: at(6) });
+      if (verdict.t === 'open') expect(verdict.stored).toBe(stored);
+    }
   });
 
   test('a reservation is kept, raised to the fence version when below it; none is added', () => {
     // Above the fence: kept as it is.
-    expect(judge(doubt(), { game: at(4, { reserved: 20 }), w: 'x' })).toEqual({
-      t: 'fence',
-      game: at(7, { reserved: 20 }),
+    expect(judge(doubt(), { game: at(4, { reserved: 20 }), w: 'x' })).toMatchObject({
+      t: 'open',
+      fence: at(6, { reserved: 20 }),
     });
     // Below it: raised to it.
-    expect(judge(doubt(), { game: at(4, { reserved: 5 }), w: 'x' })).toEqual({
-      t: 'fence',
-      game: at(7, { reserved: 7 }),
+    expect(judge(doubt(), { game: at(4, { reserved: 5 }), w: 'x' })).toMatchObject({
+      t: 'open',
+      fence: at(6, { reserved: 6 }),
     });
     // None: still none (not even an undefined key).
     const verdict = judge(doubt(), { game: at(4), w: 'x' });
-    expect(verdict.t === 'fence' && 'reserved' in verdict.game).toBe(false);
+    expect(verdict.t === 'open' && 'reserved' in verdict.fence).toBe(false);
   });
 });
 
