@@ -3,8 +3,12 @@ import type { Logger } from '../src/log.js';
 /** A stamped move lila-core has not answered is sent again this often, this many times at most. */
 const ANSWER_TIMEOUT_MS = 3000;
 const MAX_SENDS = 5;
-/** Answered moves remembered, to recognise a second answer. */
-const ANSWERED_KEPT = 10_000;
+/**
+ * Answered moves remembered per open socket, to recognise a second answer (to a move sent again):
+ * it follows the first within lila-core's delay, and a socket has at most
+ * MAX_UNANSWERED_PER_SOCKET moves in flight.
+ */
+const ANSWERED_KEPT_PER_SOCKET = 32;
 /**
  * Unanswered moves at most, per socket and in all: past them a new move is refused, not tracked.
  * A client waits for each ack before its next move (a premove or two, a few resent after a
@@ -29,8 +33,8 @@ export function createAcks<M extends { sid: string }>(o: {
   /** Stamped moves lila-core has not answered yet, by socket, then by ack id; and how many in all. */
   const unanswered = new Map<string, Map<number, Entry>>();
   let total = 0;
-  /** The latest answered ones, by `sid a`, to recognise a second answer (to a move sent again). */
-  const answeredLately = new Set<string>();
+  /** Each open socket's latest answered ack ids, to recognise a second answer; gone with the socket. */
+  const answeredLately = new Map<string, number[]>();
 
   const entryOf = (sid: string, a: number): Entry | undefined => unanswered.get(sid)?.get(a);
   /** Stops waiting for the move: true if it was waited for. */
@@ -89,13 +93,13 @@ export function createAcks<M extends { sid: string }>(o: {
      * answered already: a second answer, to a move sent again, that the socket must not see twice.
      */
     answered(sid: string, a: number): boolean {
-      const key = `${sid} ${a}`;
       if (drop(sid, a)) {
-        answeredLately.add(key);
-        if (answeredLately.size > ANSWERED_KEPT) answeredLately.delete(answeredLately.values().next().value!);
+        const lately = answeredLately.get(sid) ?? [];
+        if (!lately.length) answeredLately.set(sid, lately);
+        if (lately.push(a) > ANSWERED_KEPT_PER_SOCKET) lately.shift();
         return true;
       }
-      return !answeredLately.has(key);
+      return !answeredLately.get(sid)?.includes(a);
     },
 
     /**
@@ -110,9 +114,10 @@ export function createAcks<M extends { sid: string }>(o: {
       }
     },
 
-    /** The socket closed: its moves are no longer waited for. */
+    /** The socket closed: its moves are no longer waited for, nor their answers recognised. */
     forget(sid: string): void {
       for (const a of [...(unanswered.get(sid)?.keys() ?? [])]) drop(sid, a);
+      answeredLately.delete(sid);
     },
 
     /** Moves waited for, in all. */

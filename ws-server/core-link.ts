@@ -33,6 +33,8 @@ export function createCoreLink(o: {
   joinTimeoutMs: number;
   /** Whether both of the relay's Redis connections are up: without them nothing can be delivered. */
   connected: () => boolean;
+  /** Whether socket `sid` is still open. */
+  open?: (sid: string) => boolean;
 }) {
   const siteIn = createSiteIn(o);
   const held = createHeldMoves<Unnumbered>({
@@ -72,8 +74,11 @@ export function createCoreLink(o: {
     unansweredFull: (sid: string, a: number): 'socket' | 'relay' | undefined => acks.full(sid, a),
     /** lila-core answered the move, or the socket gave up on it: false for a second answer. */
     answered: (sid: string, a: number): boolean => acks.answered(sid, a),
-    /** The socket closed: its moves are no longer waited for. */
-    forget: (sid: string): void => acks.forget(sid),
+    /** The socket closed: its moves are no longer waited for, nor its losses remembered. */
+    forget: (sid: string): void => {
+      acks.forget(sid);
+      siteIn.forget(sid);
+    },
 
     join(sid: string, user: string | null, room: RoomName, role: JoinRole): Promise<JoinAnswer> {
       return joins.join(sid, { sid, user, room, role }, () =>

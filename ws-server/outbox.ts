@@ -2,13 +2,14 @@
  * The relay's numbered messages to lila-core, the last `capacity` of them kept so that they can
  * be published again when lila-core reports a gap (Redis drops a subscriber that falls behind).
  *
- * Of a message that leaves the log, its socket is remembered (the latest such number per socket,
- * for as many sockets as `capacity`): if lila-core later asks for it, the relay can tell exactly
- * which sockets lost something, without keeping the messages themselves.
+ * Of a message that leaves the log, its socket is remembered while it is open (the latest such
+ * number per socket, for as many sockets as `capacity`): if lila-core later asks for it, the relay
+ * can tell exactly which sockets lost something, without keeping the messages themselves. A
+ * socket that closed has nobody left to tell: forgotten (`forget`, and `open` at eviction).
  */
 export type Numbered = { seq: number; payload: string };
 
-export function createOutbox(capacity: number) {
+export function createOutbox(capacity: number, open: (sid: string) => boolean = () => true) {
   const kept = new Map<number, { payload: string; sid?: string }>();
   /** sid → the latest of its numbers gone from the log; in the order of those numbers. */
   const evicted = new Map<string, number>();
@@ -17,7 +18,7 @@ export function createOutbox(capacity: number) {
   const evict = (seq: number) => {
     const sid = kept.get(seq)?.sid;
     kept.delete(seq);
-    if (sid === undefined) return;
+    if (sid === undefined || !open(sid)) return;
     evicted.delete(sid);
     evicted.set(sid, seq);
     if (evicted.size > capacity) evicted.delete(evicted.keys().next().value!);
@@ -49,6 +50,10 @@ export function createOutbox(capacity: number) {
       const sids: string[] = [];
       for (const [sid, seq] of evicted) if (seq >= from) sids.push(sid);
       return sids;
+    },
+    /** Socket `sid` closed: no longer among those that lost something. */
+    forget(sid: string): void {
+      evicted.delete(sid);
     },
     get last(): number {
       return last;

@@ -60,8 +60,9 @@ export async function startRelay(config: RelayConfig, log: Logger) {
   const connected = () => redisState(publisher) === 'connected' && redisState(subscriber) === 'connected';
   /** Ready for new sockets: nginx sends them elsewhere while this is false (upgrades get 503). */
   const ready = () => connected() && !draining;
-  const core = createCoreLink({ relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs, connected });
   const sockets = new Map<string, Socket>();
+  const open = (sid: string) => sockets.has(sid);
+  const core = createCoreLink({ relayId, boot, publisher, log, joinTimeoutMs: config.joinTimeoutMs, connected, open });
   const revocations = createRevocations({ relayId, boot, publisher, subscriber, ownChannel, sockets, log });
   const users = createOnlineHere((d) => core.online(d));
   const registry = createRegistry('lila_relay_');

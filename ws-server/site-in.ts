@@ -36,8 +36,10 @@ export function createSiteIn(o: {
   log: Logger;
   /** Whether both of the relay's Redis connections are up: without them nothing can be delivered. */
   connected: () => boolean;
+  /** Whether socket `sid` is still open. */
+  open?: (sid: string) => boolean;
 }) {
-  const outbox = createOutbox(KEPT);
+  const outbox = createOutbox(KEPT, o.open);
   const together = writeTogether(o.publisher);
   const relay = { relay: o.relayId, boot: o.boot };
   /** Numbers below this were declared lost (`lost`): a loss is answered once, however often asked. */
@@ -47,6 +49,9 @@ export function createSiteIn(o: {
     void o.publisher.publish(SITE_IN, payload).catch(() => undefined);
 
   return {
+    /** Socket `sid` closed: a loss of its messages concerns nobody now. */
+    forget: (sid: string): void => outbox.forget(sid),
+
     /** The message numbered and kept: the text to publish, now and on a resend. */
     number(message: Unnumbered): Numbered {
       return outbox.add(

@@ -93,3 +93,29 @@ describe('bounded: the unanswered moves of a socket, and of the relay', () => {
     acks.close();
   });
 });
+
+describe('second answers recognised per open socket, the last 32 of its moves', () => {
+  const answerAll = (acks: ReturnType<typeof createAcks<Message>>, sid: string, ids: number[]) =>
+    ids.map((a) => (void acks.send(sid, a, { sid, t: 'move' }), acks.answered(sid, a)));
+
+  test("each socket's own: the same ack id answered on another socket is a first answer there", () => {
+    const acks = createAcks({ send: () => Promise.resolve(true), log: silent });
+    expect(answerAll(acks, 's1', [1, 2])).toEqual([true, true]);
+    expect(acks.answered('s1', 2)).toBe(false);
+    expect(answerAll(acks, 's2', [2])).toEqual([true]);
+    expect(acks.answered('s2', 2)).toBe(false);
+    acks.close();
+  });
+
+  test('the 33rd answer pushes out the first; a socket that closes is forgotten', () => {
+    const acks = createAcks({ send: () => Promise.resolve(true), log: silent });
+    answerAll(acks, 's1', [...Array(32).keys()]);
+    expect(acks.answered('s1', 0)).toBe(false);
+    answerAll(acks, 's1', [32]);
+    expect(acks.answered('s1', 0)).toBe(true);
+    expect(acks.answered('s1', 1)).toBe(false);
+    acks.forget('s1');
+    expect(acks.answered('s1', 32)).toBe(true);
+    acks.close();
+  });
+});

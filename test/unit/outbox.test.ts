@@ -66,4 +66,16 @@ describe('outbox', () => {
     // Gone: 1 a, 2 b, 3 c, 4 d; of those sockets, the last two are remembered.
     expect(outbox.lostBy(1).sort()).toEqual(['c', 'd']);
   });
+
+  test('a socket closed is not remembered: forgotten at once, and passed over when its messages leave the log', () => {
+    const closed = new Set(['b']);
+    const outbox = createOutbox(2, (sid) => !closed.has(sid));
+    for (const sid of ['a', 'b', 'c', undefined, undefined]) outbox.add((seq) => `msg ${seq}`, sid);
+    // Gone: 1 a, 2 b (closed before it left), 3 c.
+    expect(outbox.lostBy(1).sort()).toEqual(['a', 'c']);
+    outbox.forget('a');
+    expect(outbox.lostBy(1)).toEqual(['c']);
+    // The log itself is unchanged: only who lost something is forgotten.
+    expect(outbox.since(1)).toEqual({ payloads: ['msg 4', 'msg 5'], lost: 3 });
+  });
 });
