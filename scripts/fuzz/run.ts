@@ -94,6 +94,8 @@ export type FuzzReport = {
   bots: { games: number; moves: number; ackP50: number; ackP99: number; ackMax: number; problems: string[] };
   /** The last frames sent to a process that died, to replay. */
   lastFrames: SentFrame[];
+  /** The processes' own error lines (pino level error and fatal), the last 10 of each: why a problem happened. */
+  errors: string[];
   ok: boolean;
 };
 
@@ -398,6 +400,12 @@ export async function runFuzz(stack: Stack, o: FuzzOptions): Promise<FuzzReport>
       problems: bots.problems,
     },
     lastFrames,
+    errors: processes.flatMap((service) =>
+      service.output
+        .filter((line) => /"level":(50|60)\b/.test(line))
+        .slice(-10)
+        .map((line) => `${service.name}: ${line.slice(0, 400)}`),
+    ),
     ok: false,
   };
   report.ok =
@@ -480,6 +488,8 @@ export function formatReport(r: FuzzReport): string[] {
     `findings: ${t.findingCount}`,
     ...t.findings.slice(0, 20).map((f) => `    ${f}`),
   ];
+  if (r.errors.length)
+    lines.push('errors the processes logged (the last 10 of each):', ...r.errors.map((e) => `    ${e}`));
   if (r.lastFrames.length) {
     lines.push('last frames sent before the crash (id = slot.connection.index; regenerate with --show <id>):');
     for (const sent of r.lastFrames) {
