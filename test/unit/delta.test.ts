@@ -94,3 +94,11 @@ test('a tail past the end says which game and which array it is missing', () => 
     'game delta1 clocks: a journal entry keeps 4 of 2',
   );
 });
+
+test('arrays that part before the end of the shorter (a takeback and a move in one delta): the tail starts where they part', () => {
+  const all = states();
+  const [before, next] = [toDoc(all[6], T0), toDoc(all.at(-1)!, T0 + 1)];
+  const delta = deltaOf(before, next);
+  expect(delta.moves).toEqual({ at: 5, add: ['g8f6'] });
+  expect(applyEntry(before, delta)).toEqual(next);
+});
