@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatReport } from '../../scripts/chaos/report.js';
 import { runChaos, type ChaosReport } from '../../scripts/chaos/run.js';
 import { FAULT_KINDS } from '../../scripts/chaos/schedule.js';
@@ -13,24 +14,40 @@ import { FAULT_KINDS } from '../../scripts/chaos/schedule.js';
  */
 const SEED = Number(process.env.CHAOS_SEED ?? 78);
 
+/** Past this the run counts as hung: reported with the launcher's last lines, before jest's own timeout. */
+const HUNG_MS = 420_000;
+
 let report: ChaosReport;
 let dir: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lila-chaos-test-'));
-  report = await runChaos({
+  const logFile = join(dir, 'launcher.log');
+  const run = runChaos({
     seed: SEED,
     faultMs: 70_000,
     warmupMs: 8000,
     pairs: 4,
     minGapMs: 2500,
     maxGapMs: 5000,
-    logFile: join(dir, 'launcher.log'),
+    logFile,
     log: () => undefined,
   });
+  const giveUp = new AbortController();
+  const hung = sleep(HUNG_MS, undefined, { signal: giveUp.signal }).catch(() => undefined);
+  const finished = await Promise.race([run, hung]);
+  giveUp.abort();
+  if (!finished) {
+    const last = readFileSync(logFile, 'utf8').split('\n').slice(-120).join('\n');
+    throw new Error(
+      `the chaos run did not end within ${HUNG_MS / 1000} s (output kept: ${logFile}); its last lines:\n${last}`,
+    );
+  }
+  report = finished;
   console.log(formatReport(report).join('\n'));
 }, 480_000);
-afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+// Kept when the run failed: the launcher's output says why.
+afterAll(() => dir && report?.ok && rmSync(dir, { recursive: true, force: true }));
 
 test('each kind of process got both signals, and each fault healed', () => {
   const injected = report.outcomes.filter((o) => !o.skipped);
