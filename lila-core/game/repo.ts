@@ -19,9 +19,9 @@ type Entry = JournalEntry<Delta | GameDoc>;
 
 /**
  * Games in MongoDB. A game's document holds its state when it is created, when it ends, and at the
- * fence of an end in doubt (settle.ts); in between, each new state goes to the journal (journal.ts) as what it
- * changed (delta.ts): an insert of ~250 bytes, where an update is a scan on FerretDB and the
- * whole document five times the bytes. Loading a game applies the journal's entries past its
+ * fence of an end in doubt (settle.ts); in between, each new state goes to the journal
+ * (journal.ts) as what it changed (delta.ts): an insert of ~250 bytes, where an update is a scan
+ * on FerretDB and the whole document five times the bytes. Loading a game applies the journal's entries past its
  * document's version, in order, to the document.
  */
 export function createGameRepo(db: Db, o: { timeoutMs?: number; journalLimit?: number } = {}) {
