@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { waitForPlies } from './game-support.js';
 import { signUp, startWeb, type Web } from './support.js';
 
 /**
@@ -22,7 +23,9 @@ async function gameIdOf(page: Page): Promise<string> {
   return new URL(page.url()).pathname.slice(1);
 }
 
-async function move(page: Page, san: string): Promise<void> {
+/** Types move number `ply` (from 0) once the page shows the moves before it: typed earlier, it is not the player's turn yet there. */
+async function move(page: Page, ply: number, san: string): Promise<void> {
+  await waitForPlies(page, ply);
   await page.getByLabel('move input').fill(san);
   await page.getByLabel('move input').press('Enter');
 }
@@ -68,10 +71,10 @@ test('two players: created and joined, paired at the start, both on their game, 
   const winner = game.players.black.name;
 
   // Fool's mate: black wins.
-  await move(white, 'f3');
-  await move(black, 'e5');
-  await move(white, 'g4');
-  await move(black, 'Qh4');
+  await move(white, 0, 'f3');
+  await move(black, 1, 'e5');
+  await move(white, 2, 'g4');
+  await move(black, 3, 'Qh4');
   await black
     .getByRole('status')
     .getByText(/checkmate/i)
