@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { call, newUser, type User } from '../support/api.js';
 import { connect, type Client, type Frame } from '../support/client.js';
+import { waitForPlies } from './game-support.js';
 import { signUp, startWeb, type Web } from './support.js';
 
 /**
@@ -62,7 +63,9 @@ async function botMove(seat: Seat, uci: string, ply: number): Promise<void> {
   await seat.play.next((f) => f.t === 'ack' && f.d === 1);
 }
 
-async function typeMove(page: Page, san: string): Promise<void> {
+/** Types move number `ply` (from 0) once the page shows the moves before it: typed earlier, it is not the player's turn yet there. */
+async function typeMove(page: Page, ply: number, san: string): Promise<void> {
+  await waitForPlies(page, ply);
   await page.getByLabel('move input').fill(san);
   await page.getByLabel('move input').press('Enter');
 }
@@ -105,11 +108,11 @@ test("a player's arena game ends by resignation: the page links to the arena and
 
   // The player's table: 1. e4 e5 (the player's move typed, the bot's sent), and the player resigns.
   if (opponent.color === 'black') {
-    await typeMove(player, 'e4');
+    await typeMove(player, 0, 'e4');
     await botMove(opponent, 'e7e5', 2);
   } else {
     await botMove(opponent, 'e2e4', 1);
-    await typeMove(player, 'e5');
+    await typeMove(player, 1, 'e5');
   }
   await player.getByRole('button', { name: 'Resign' }).waitFor();
   player.once('dialog', (dialog) => void dialog.accept());
